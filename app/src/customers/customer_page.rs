@@ -1,0 +1,155 @@
+use super::{get_customer, AssignTechnicians, CustomerDetail};
+use crate::layout::{ErrorMessage, LoadError};
+use crate::priorities::{AddPriority, AddPriorityForm, EditPriority, PrioritiesCard, PriorityActions, RetirePriority};
+use domain::links::{maps_url, tel_url};
+use domain::{UserSummary, Visit};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+use uuid::Uuid;
+
+#[component]
+pub fn CustomerPage() -> impl IntoView {
+    let params = use_params_map();
+    let id = move || params.read().get("id").unwrap_or_default();
+    let actions = PriorityActions {
+        add: ServerAction::<AddPriority>::new(),
+        edit: ServerAction::<EditPriority>::new(),
+        retire: ServerAction::<RetirePriority>::new(),
+    };
+    let assign = ServerAction::<AssignTechnicians>::new();
+    let detail = Resource::new(
+        move || (id(), actions.versions(), assign.version().get()),
+        |(id, ..)| get_customer(id),
+    );
+    view! {
+        <Transition fallback=|| view! { <p>"Loading customer…"</p> }>
+            {move || Suspend::new(async move {
+                match detail.await {
+                    Ok(detail) => view! { <CustomerView detail actions assign /> }.into_any(),
+                    Err(error) => view! { <Title text="Customer" /><LoadError error /> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn CustomerView(
+    detail: CustomerDetail,
+    actions: PriorityActions,
+    assign: ServerAction<AssignTechnicians>,
+) -> impl IntoView {
+    let c = detail.customer.clone();
+    view! {
+        <Title text=c.name.clone() />
+        <div class="page-head">
+            <h1>{c.name.clone()}</h1>
+            {detail.can_manage.then(|| view! {
+                <a class="button secondary" href=format!("/customers/{}/edit", c.id)>"Edit customer"</a>
+            })}
+        </div>
+        <PrioritiesCard
+            title="Priorities"
+            priorities=detail.priorities.clone()
+            actions=Some(actions)
+        />
+        <AddPriorityForm customer_id=c.id action=actions.add />
+        <section class="card details" aria-labelledby="details-heading">
+            <h2 id="details-heading">"Details"</h2>
+            <dl>
+                {(!c.contact_name.is_empty()).then(|| view! { <dt>"Contact"</dt><dd>{c.contact_name.clone()}</dd> })}
+                <dt>"Address"</dt>
+                <dd>
+                    {c.address.clone()} " "
+                    {(!c.address.is_empty()).then(|| view! {
+                        <a href=maps_url(&c.address) target="_blank" rel="noopener">"Open in maps"</a>
+                    })}
+                </dd>
+                <dt>"Phone"</dt>
+                <dd>
+                    {if c.phone.is_empty() {
+                        view! { "—" }.into_any()
+                    } else {
+                        view! { <a href=tel_url(&c.phone)>{c.phone.clone()}</a> }.into_any()
+                    }}
+                </dd>
+                {(!c.email.is_empty()).then(|| view! { <dt>"Email"</dt><dd>{c.email.clone()}</dd> })}
+                {(!c.access_notes.is_empty()).then(|| view! { <dt>"Access notes"</dt><dd>{c.access_notes.clone()}</dd> })}
+                <dt>"Assigned technician"</dt>
+                <dd>{detail.assigned_name.clone().unwrap_or_else(|| "None yet".into())}</dd>
+                <dt>"Backup technician"</dt>
+                <dd>{detail.backup_name.clone().unwrap_or_else(|| "None".into())}</dd>
+            </dl>
+        </section>
+        {detail.can_manage.then(|| view! {
+            <AssignForm
+                customer_id=c.id
+                technicians=detail.technicians.clone()
+                assigned=c.assigned_technician_id
+                backup=c.backup_technician_id
+                action=assign
+            />
+        })}
+        <VisitList visits=detail.visits.clone() />
+    }
+}
+
+#[component]
+fn AssignForm(
+    customer_id: Uuid,
+    technicians: Vec<UserSummary>,
+    assigned: Option<Uuid>,
+    backup: Option<Uuid>,
+    action: ServerAction<AssignTechnicians>,
+) -> impl IntoView {
+    let options = move |selected: Option<Uuid>, none: &'static str| {
+        let none_selected = selected.is_none();
+        view! {
+            <option value="" selected=none_selected>{none}</option>
+            {technicians.iter().map(|t| view! {
+                <option value=t.id.to_string() selected=selected == Some(t.id)>{t.name.clone()}</option>
+            }).collect_view()}
+        }
+    };
+    view! {
+        <section class="card" aria-labelledby="assign-heading">
+            <h2 id="assign-heading">"Technicians"</h2>
+            <p class="muted">"The assigned technician is the face this customer knows. Keep them on every visit."</p>
+            <ActionForm action attr:class="form">
+                <input type="hidden" name="customer_id" value=customer_id.to_string() />
+                <label for="assigned">"Assigned technician"</label>
+                <select id="assigned" name="assigned">{options(assigned, "Nobody yet")}</select>
+                <label for="backup">"Backup technician"</label>
+                <select id="backup" name="backup">{options(backup, "No backup")}</select>
+                <ErrorMessage result=action.value() />
+                <button type="submit">"Save technicians"</button>
+            </ActionForm>
+        </section>
+    }
+}
+
+#[component]
+fn VisitList(visits: Vec<(Visit, Option<String>)>) -> impl IntoView {
+    view! {
+        <section class="card" aria-labelledby="visits-heading">
+            <h2 id="visits-heading">"Visits this month and next"</h2>
+            {if visits.is_empty() {
+                view! { <p>"No visits scheduled."</p> }.into_any()
+            } else {
+                view! {
+                    <ul class="visit-list">
+                        {visits.into_iter().map(|(v, tech)| view! {
+                            <li>
+                                <span>{v.scheduled_on.format("%a %-d %b").to_string()}</span>
+                                <span>{v.window_label()}</span>
+                                <span>{tech.unwrap_or_else(|| "Unassigned".into())}</span>
+                                <span class=format!("status status-{:?}", v.status).to_lowercase()>{v.status.label()}</span>
+                            </li>
+                        }).collect_view()}
+                    </ul>
+                }.into_any()
+            }}
+        </section>
+    }
+}

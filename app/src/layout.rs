@@ -1,0 +1,89 @@
+//! The frame around every signed-in page: skip link, navigation, who is signed in.
+
+use crate::auth::{who_am_i, Logout};
+use crate::error::AppError;
+use domain::{Role, UserSummary};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::{Outlet, A};
+
+#[component]
+pub fn Layout() -> impl IntoView {
+    let me = Resource::new(|| (), |_| who_am_i());
+    view! {
+        <a class="skip-link" href="#main">"Skip to content"</a>
+        <header class="top-bar">
+            <Suspense fallback=|| view! { <span class="brand">"Rapport"</span> }>
+                {move || Suspend::new(async move {
+                    match me.await {
+                        Ok(Some(user)) => view! { <Nav user /> }.into_any(),
+                        _ => view! { <a class="brand" href="/login">"Rapport"</a> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </header>
+        <main id="main" tabindex="-1">
+            <Outlet />
+        </main>
+    }
+}
+
+#[component]
+fn Nav(user: UserSummary) -> impl IntoView {
+    let logout = ServerAction::<Logout>::new();
+    let links: Vec<(&str, &str)> = match user.role {
+        Role::Technician => vec![("/today", "Today"), ("/customers", "My customers")],
+        Role::Office | Role::Admin => vec![("/customers", "Customers"), ("/customers/new", "New customer")],
+    };
+    view! {
+        <a class="brand" href=user.role.home_path()>"Rapport"</a>
+        <nav aria-label="Main">
+            <ul>
+                {links
+                    .into_iter()
+                    .map(|(href, label)| view! { <li><A href=href exact=true>{label}</A></li> })
+                    .collect_view()}
+            </ul>
+        </nav>
+        <div class="who">
+            <span>{user.name.clone()} <span class="role">" (" {user.role.as_str()} ")"</span></span>
+            <ActionForm action=logout>
+                <button type="submit" class="link-button">"Log out"</button>
+            </ActionForm>
+        </div>
+    }
+}
+
+/// Shows a failed result's message to the person, announced by screen readers.
+#[component]
+pub fn ErrorMessage<T: Send + Sync + 'static>(
+    result: RwSignal<Option<Result<T, AppError>>>,
+) -> impl IntoView {
+    move || {
+        result.with(|r| match r {
+            Some(Err(e)) => Some(view! { <p class="error" role="alert">{e.to_string()}</p> }),
+            _ => None,
+        })
+    }
+}
+
+/// A failed load, in words.
+#[component]
+pub fn LoadError(error: AppError) -> impl IntoView {
+    view! { <p class="error" role="alert">{error.to_string()}</p> }
+}
+
+#[component]
+pub fn NotFound() -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    if let Some(resp) = use_context::<leptos_axum::ResponseOptions>() {
+        resp.set_status(http::StatusCode::NOT_FOUND);
+    }
+    view! {
+        <Title text="Not found" />
+        <main id="main" class="auth-page">
+            <h1>"Page not found"</h1>
+            <p><a href="/">"Back to Rapport"</a></p>
+        </main>
+    }
+}

@@ -1,0 +1,63 @@
+//! Rapport's user interface: pages, components and the server functions behind them.
+//!
+//! Built twice: with `ssr` into the server (renders pages, runs server functions) and with
+//! `hydrate` into the wasm client (takes over the rendered page). Server-only code sits behind
+//! `#[cfg(feature = "ssr")]`.
+#![forbid(unsafe_code)]
+
+pub mod auth;
+pub mod customers;
+pub mod error;
+pub mod layout;
+pub mod priorities;
+#[cfg(feature = "ssr")]
+pub mod state;
+pub mod today;
+
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_router::components::{ParentRoute, Route, Router, Routes};
+use leptos_router::path;
+
+/// The HTML document around every page.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <meta name="theme-color" content="#1d4e6b" />
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
+                <AutoReload options=options.clone() />
+                <HydrationScripts options />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    view! {
+        <Stylesheet id="leptos" href="/pkg/rapport.css" />
+        <Title formatter=|page: String| format!("{page} · Rapport") />
+        <Router>
+            <Routes fallback=layout::NotFound>
+                <Route path=path!("/login") view=auth::LoginPage />
+                <Route path=path!("/setup") view=auth::SetupPage />
+                <ParentRoute path=path!("") view=layout::Layout>
+                    <Route path=path!("/customers") view=customers::CustomerListPage />
+                    <Route path=path!("/customers/new") view=customers::NewCustomerPage />
+                    <Route path=path!("/customers/:id") view=customers::CustomerPage />
+                    <Route path=path!("/customers/:id/edit") view=customers::EditCustomerPage />
+                    <Route path=path!("/today") view=today::TodayPage />
+                </ParentRoute>
+            </Routes>
+        </Router>
+    }
+}

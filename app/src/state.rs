@@ -1,0 +1,105 @@
+//! What server functions reach through Leptos's context: the store, the clock, the signed-in
+//! user. Server only.
+
+use crate::error::AppError;
+use chrono::{DateTime, NaiveDate, Utc};
+use domain::{Role, UserSummary};
+use leptos::prelude::*;
+use std::sync::Arc;
+use store::DynStore;
+
+/// Where "now" comes from. Tests can fix it; the app uses the system clock.
+#[derive(Clone)]
+pub struct Clock(Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>);
+
+impl Clock {
+    pub fn system() -> Clock {
+        Clock(Arc::new(Utc::now))
+    }
+    pub fn fixed(at: DateTime<Utc>) -> Clock {
+        Clock(Arc::new(move || at))
+    }
+    pub fn now(&self) -> DateTime<Utc> {
+        (self.0)()
+    }
+}
+
+#[derive(Clone)]
+pub struct AppState {
+    pub store: DynStore,
+    pub clock: Clock,
+    /// The organisation's time zone: "today" and service dates are in it.
+    pub time_zone: chrono_tz::Tz,
+    /// Mark cookies `Secure` (the app is served over TLS).
+    pub secure_cookies: bool,
+}
+
+impl AppState {
+    pub fn today(&self) -> NaiveDate {
+        self.clock.now().with_timezone(&self.time_zone).date_naive()
+    }
+}
+
+/// The user of a live session, put into the request by the server's session middleware.
+#[derive(Clone, Debug)]
+pub struct CurrentUser(pub UserSummary);
+
+pub fn app_state() -> Result<AppState, AppError> {
+    use_context::<AppState>().ok_or_else(|| {
+        tracing::error!("AppState missing from the Leptos context");
+        AppError::Internal
+    })
+}
+
+/// The signed-in user, if there is one.
+pub fn current_user() -> Option<UserSummary> {
+    use_context::<http::request::Parts>()
+        .and_then(|parts| parts.extensions.get::<CurrentUser>().map(|u| u.0.clone()))
+}
+
+pub fn require_user() -> Result<UserSummary, AppError> {
+    current_user().ok_or_else(|| with_status(AppError::Unauthorized))
+}
+
+/// The signed-in user if they hold one of these roles, else `Forbidden`.
+pub fn require_role(roles: &[Role]) -> Result<UserSummary, AppError> {
+    let user = require_user()?;
+    if roles.contains(&user.role) {
+        Ok(user)
+    } else {
+        Err(with_status(AppError::forbidden()))
+    }
+}
+
+pub const OFFICE_ROLES: &[Role] = &[Role::Office, Role::Admin];
+
+/// Refuses a technician who does not serve this customer; office and admin see everyone.
+pub async fn require_customer_access(
+    state: &AppState,
+    user: &UserSummary,
+    customer_id: uuid::Uuid,
+) -> Result<(), AppError> {
+    if user.role.sees_all_customers()
+        || state.store.technician_serves(user.id, customer_id).await?
+    {
+        Ok(())
+    } else {
+        Err(with_status(AppError::forbidden()))
+    }
+}
+
+/// Parses an id from a URL or form, with a message a person can act on.
+pub fn parse_id(raw: &str, what: &str) -> Result<uuid::Uuid, AppError> {
+    raw.trim()
+        .parse()
+        .map_err(|_| with_status(AppError::Invalid(format!("{raw:?} is not a valid {what} id."))))
+}
+
+/// Sets the response status for an error and passes it on.
+pub fn with_status(e: AppError) -> AppError {
+    if let Some(resp) = use_context::<leptos_axum::ResponseOptions>() {
+        resp.set_status(http::StatusCode::from_u16(e.status()).unwrap_or(http::StatusCode::BAD_REQUEST));
+    }
+    e
+}
+

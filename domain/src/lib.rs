@@ -1,0 +1,21 @@
+//! Rapport's domain: the nouns of a field-service business and the pure rules over them.
+//!
+//! This crate compiles for the server and for the wasm client alike, so it holds no I/O.
+//! Row mapping for the server's store is behind the `sqlx` feature.
+#![forbid(unsafe_code)]
+
+pub mod customer;
+pub mod links;
+pub mod priority;
+pub mod user;
+pub mod visit;
+
+pub use customer::{Customer, CustomerDraft, CustomerSummary};
+pub use priority::{Priority, PriorityDraft};
+pub use user::{Role, UserSummary};
+pub use visit::{Stop, Visit, VisitStatus};
+
+/// Ids are UUIDv7 so that devices can make them offline and they still sort by creation time.
+pub fn new_id() -> uuid::Uuid {
+    uuid::Uuid::now_v7()
+}

@@ -1,0 +1,9 @@
+//! The browser half of Rapport: takes over the server-rendered page.
+#![forbid(unsafe_code)]
+
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn hydrate() {
+    _ = console_log::init_with_level(log::Level::Info);
+    console_error_panic_hook::set_once();
+    leptos::mount::hydrate_body(app::App);
+}

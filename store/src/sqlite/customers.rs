@@ -1,0 +1,145 @@
+use super::{like_pattern, next_version, SqliteStore};
+use crate::{CustomerFilter, Customers, StoreError, StoreResult};
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use domain::{Customer, CustomerDraft, CustomerSummary};
+use uuid::Uuid;
+
+const CUSTOMER_COLUMNS: &str = "id, name, contact_name, address, phone, email, access_notes, \
+     assigned_technician_id, backup_technician_id, created_at, updated_at, version";
+
+/// A technician serves a customer they are assigned to, back up, or have a visit with.
+const SERVED_BY: &str = "(c.assigned_technician_id = ?1 OR c.backup_technician_id = ?1
+     OR EXISTS (SELECT 1 FROM visits v WHERE v.customer_id = c.id AND v.technician_id = ?1))";
+
+#[async_trait]
+impl Customers for SqliteStore {
+    async fn list_customers(&self, filter: &CustomerFilter) -> StoreResult<Vec<CustomerSummary>> {
+        let served = if filter.served_by.is_some() { SERVED_BY } else { "?1 IS NULL" };
+        let sql = format!(
+            "SELECT c.id, c.name, c.address, c.phone, u.name AS assigned_technician_name,
+                (SELECT p.text FROM priorities p
+                 WHERE p.customer_id = c.id AND p.retired_at IS NULL
+                 ORDER BY p.pinned DESC, p.heard_at DESC LIMIT 1) AS top_priority
+             FROM customers c LEFT JOIN users u ON u.id = c.assigned_technician_id
+             WHERE {served}
+               AND (?2 = '%%' OR c.name LIKE ?2 ESCAPE '\\' OR c.contact_name LIKE ?2 ESCAPE '\\'
+                    OR c.address LIKE ?2 ESCAPE '\\' OR c.phone LIKE ?2 ESCAPE '\\')
+             ORDER BY c.name COLLATE NOCASE
+             LIMIT ?3"
+        );
+        let limit = if filter.limit > 0 { filter.limit } else { 500 };
+        Ok(sqlx::query_as(&sql)
+            .bind(filter.served_by)
+            .bind(like_pattern(filter.search.trim()))
+            .bind(limit)
+            .fetch_all(&self.pool)
+            .await?)
+    }
+
+    async fn get_customer(&self, id: Uuid) -> StoreResult<Option<Customer>> {
+        Ok(sqlx::query_as(&format!("SELECT {CUSTOMER_COLUMNS} FROM customers WHERE id = ?"))
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?)
+    }
+
+    async fn create_customer(
+        &self,
+        id: Uuid,
+        draft: CustomerDraft,
+        assigned_technician_id: Option<Uuid>,
+        at: DateTime<Utc>,
+    ) -> StoreResult<Customer> {
+        let mut tx = self.pool.begin().await?;
+        let version = next_version(&mut tx).await?;
+        let customer = sqlx::query_as(&format!(
+            "INSERT INTO customers (id, name, contact_name, address, phone, email, access_notes,
+                assigned_technician_id, created_at, updated_at, version)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+             RETURNING {CUSTOMER_COLUMNS}"
+        ))
+        .bind(id)
+        .bind(&draft.name)
+        .bind(&draft.contact_name)
+        .bind(&draft.address)
+        .bind(&draft.phone)
+        .bind(&draft.email)
+        .bind(&draft.access_notes)
+        .bind(assigned_technician_id)
+        .bind(at)
+        .bind(at)
+        .bind(version)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(|e| StoreError::unique_or(e, "That customer already exists."))?;
+        tx.commit().await?;
+        Ok(customer)
+    }
+
+    async fn update_customer(
+        &self,
+        id: Uuid,
+        draft: CustomerDraft,
+        at: DateTime<Utc>,
+    ) -> StoreResult<Customer> {
+        let mut tx = self.pool.begin().await?;
+        let version = next_version(&mut tx).await?;
+        let customer = sqlx::query_as(&format!(
+            "UPDATE customers SET name = ?, contact_name = ?, address = ?, phone = ?, email = ?,
+                access_notes = ?, updated_at = ?, version = ?
+             WHERE id = ? RETURNING {CUSTOMER_COLUMNS}"
+        ))
+        .bind(&draft.name)
+        .bind(&draft.contact_name)
+        .bind(&draft.address)
+        .bind(&draft.phone)
+        .bind(&draft.email)
+        .bind(&draft.access_notes)
+        .bind(at)
+        .bind(version)
+        .bind(id)
+        .fetch_optional(&mut *tx)
+        .await?
+        .ok_or(StoreError::NotFound("customer"))?;
+        tx.commit().await?;
+        Ok(customer)
+    }
+
+    async fn set_technicians(
+        &self,
+        id: Uuid,
+        assigned: Option<Uuid>,
+        backup: Option<Uuid>,
+        at: DateTime<Utc>,
+    ) -> StoreResult<Customer> {
+        let mut tx = self.pool.begin().await?;
+        let version = next_version(&mut tx).await?;
+        let customer = sqlx::query_as(&format!(
+            "UPDATE customers SET assigned_technician_id = ?, backup_technician_id = ?,
+                updated_at = ?, version = ?
+             WHERE id = ? RETURNING {CUSTOMER_COLUMNS}"
+        ))
+        .bind(assigned)
+        .bind(backup)
+        .bind(at)
+        .bind(version)
+        .bind(id)
+        .fetch_optional(&mut *tx)
+        .await?
+        .ok_or(StoreError::NotFound("customer"))?;
+        tx.commit().await?;
+        Ok(customer)
+    }
+
+    async fn technician_serves(&self, technician_id: Uuid, customer_id: Uuid) -> StoreResult<bool> {
+        let (serves,): (bool,) = sqlx::query_as(&format!(
+            "SELECT EXISTS (SELECT 1 FROM customers c WHERE c.id = ?2 AND {SERVED_BY})"
+        ))
+        .bind(technician_id)
+        .bind(customer_id)
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(serves)
+    }
+}

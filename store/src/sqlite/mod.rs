@@ -1,0 +1,65 @@
+//! The embedded SQLite store: one file, WAL mode, migrated at open.
+
+mod customers;
+mod priorities;
+mod sessions;
+mod settings;
+mod users;
+mod visits;
+
+use crate::StoreResult;
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions};
+use sqlx::{Sqlite, SqlitePool, Transaction};
+use std::str::FromStr;
+use std::time::Duration;
+
+#[derive(Clone)]
+pub struct SqliteStore {
+    pool: SqlitePool,
+}
+
+static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
+
+impl SqliteStore {
+    /// Opens the database file named by a `sqlite:` URL, creating it and its folder if needed.
+    pub async fn open(url: &str) -> StoreResult<SqliteStore> {
+        let options = SqliteConnectOptions::from_str(url)?
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(10));
+        let file = options.get_filename();
+        if let Some(dir) = file.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|e| {
+                crate::StoreError::Other(format!("cannot create {}: {e}", dir.display()))
+            })?;
+        }
+        let pool = SqlitePoolOptions::new()
+            .max_connections(8)
+            .connect_with(options)
+            .await?;
+        MIGRATOR.run(&pool).await?;
+        Ok(SqliteStore { pool })
+    }
+}
+
+/// Bumps the organisation's version counter inside the caller's transaction and returns it.
+/// Doing this first also takes SQLite's write lock at the start of the transaction, so two
+/// writers queue instead of failing to upgrade a read lock.
+async fn next_version(tx: &mut Transaction<'_, Sqlite>) -> StoreResult<i64> {
+    let (version,): (i64,) =
+        sqlx::query_as("UPDATE org_state SET version = version + 1 WHERE id = 1 RETURNING version")
+            .fetch_one(&mut **tx)
+            .await?;
+    Ok(version)
+}
+
+/// Escapes a search term for `LIKE ... ESCAPE '\'` and wraps it in wildcards.
+fn like_pattern(term: &str) -> String {
+    let escaped = term
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
+    format!("%{escaped}%")
+}
+

@@ -1,0 +1,154 @@
+use super::{next_version, SqliteStore};
+use crate::{NewPriority, Priorities, StoreError, StoreResult};
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use domain::{new_id, Priority, PriorityDraft};
+use sqlx::{Sqlite, Transaction};
+use uuid::Uuid;
+
+const PRIORITY_SELECT: &str = "SELECT p.id, p.customer_id, p.text, p.pinned, p.heard_by_id,
+        u.name AS heard_by_name, p.heard_role, p.heard_at, p.retired_at, p.version
+     FROM priorities p JOIN users u ON u.id = p.heard_by_id";
+
+impl SqliteStore {
+    async fn priority_in(
+        tx: &mut Transaction<'_, Sqlite>,
+        id: Uuid,
+    ) -> StoreResult<Option<Priority>> {
+        Ok(sqlx::query_as(&format!("{PRIORITY_SELECT} WHERE p.id = ?"))
+            .bind(id)
+            .fetch_optional(&mut **tx)
+            .await?)
+    }
+}
+
+/// Appends to a priority's history; the history is never rewritten.
+async fn record_event(
+    tx: &mut Transaction<'_, Sqlite>,
+    priority: &Priority,
+    kind: &str,
+    by: Uuid,
+    at: DateTime<Utc>,
+) -> StoreResult<()> {
+    sqlx::query(
+        "INSERT INTO priority_events (id, priority_id, kind, text, pinned, by_user_id, at)
+         VALUES (?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(new_id())
+    .bind(priority.id)
+    .bind(kind)
+    .bind(&priority.text)
+    .bind(priority.pinned)
+    .bind(by)
+    .bind(at)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+#[async_trait]
+impl Priorities for SqliteStore {
+    async fn priorities_of(&self, customer_ids: &[Uuid]) -> StoreResult<Vec<Priority>> {
+        let mut all = Vec::new();
+        // SQLite caps bound parameters; chunks keep a long route within the cap.
+        for chunk in customer_ids.chunks(500) {
+            let marks = vec!["?"; chunk.len()].join(", ");
+            let sql = format!("{PRIORITY_SELECT} WHERE p.customer_id IN ({marks})");
+            let mut query = sqlx::query_as(&sql);
+            for id in chunk {
+                query = query.bind(id);
+            }
+            let rows: Vec<Priority> = query.fetch_all(&self.pool).await?;
+            all.extend(rows);
+        }
+        Ok(all)
+    }
+
+    async fn get_priority(&self, id: Uuid) -> StoreResult<Option<Priority>> {
+        Ok(sqlx::query_as(&format!("{PRIORITY_SELECT} WHERE p.id = ?"))
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?)
+    }
+
+    async fn add_priority(&self, new: NewPriority) -> StoreResult<Priority> {
+        let mut tx = self.pool.begin().await?;
+        let version = next_version(&mut tx).await?;
+        sqlx::query(
+            "INSERT INTO priorities (id, customer_id, text, pinned, heard_by_id, heard_role,
+                heard_at, version)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(new.id)
+        .bind(new.customer_id)
+        .bind(&new.draft.text)
+        .bind(new.draft.pinned)
+        .bind(new.heard_by_id)
+        .bind(new.heard_role)
+        .bind(new.heard_at)
+        .bind(version)
+        .execute(&mut *tx)
+        .await
+        .map_err(|e| StoreError::unique_or(e, "That priority was already added."))?;
+        let priority = Self::priority_in(&mut tx, new.id)
+            .await?
+            .ok_or(StoreError::NotFound("priority"))?;
+        record_event(&mut tx, &priority, "added", new.heard_by_id, new.heard_at).await?;
+        tx.commit().await?;
+        Ok(priority)
+    }
+
+    async fn edit_priority(
+        &self,
+        id: Uuid,
+        draft: PriorityDraft,
+        by: Uuid,
+        at: DateTime<Utc>,
+    ) -> StoreResult<Priority> {
+        let mut tx = self.pool.begin().await?;
+        let version = next_version(&mut tx).await?;
+        let changed = sqlx::query(
+            "UPDATE priorities SET text = ?, pinned = ?, version = ?
+             WHERE id = ? AND retired_at IS NULL",
+        )
+        .bind(&draft.text)
+        .bind(draft.pinned)
+        .bind(version)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+        if changed.rows_affected() == 0 {
+            return Err(StoreError::NotFound("active priority"));
+        }
+        let priority = Self::priority_in(&mut tx, id)
+            .await?
+            .ok_or(StoreError::NotFound("priority"))?;
+        record_event(&mut tx, &priority, "edited", by, at).await?;
+        tx.commit().await?;
+        Ok(priority)
+    }
+
+    async fn retire_priority(&self, id: Uuid, by: Uuid, at: DateTime<Utc>) -> StoreResult<Priority> {
+        let mut tx = self.pool.begin().await?;
+        let version = next_version(&mut tx).await?;
+        let changed = sqlx::query(
+            "UPDATE priorities SET retired_at = ?, retired_by_id = ?, version = ?
+             WHERE id = ? AND retired_at IS NULL",
+        )
+        .bind(at)
+        .bind(by)
+        .bind(version)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+        if changed.rows_affected() == 0 {
+            return Err(StoreError::NotFound("active priority"));
+        }
+        let priority = Self::priority_in(&mut tx, id)
+            .await?
+            .ok_or(StoreError::NotFound("priority"))?;
+        record_event(&mut tx, &priority, "retired", by, at).await?;
+        tx.commit().await?;
+        Ok(priority)
+    }
+}

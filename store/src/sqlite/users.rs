@@ -1,0 +1,67 @@
+use super::SqliteStore;
+use crate::{NewUser, StoreError, StoreResult, Users};
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use domain::{new_id, Role, UserSummary};
+use uuid::Uuid;
+
+const USER_COLUMNS: &str = "id, email, name, role";
+
+#[async_trait]
+impl Users for SqliteStore {
+    async fn create_user(&self, user: NewUser, at: DateTime<Utc>) -> StoreResult<UserSummary> {
+        let id = new_id();
+        let email = user.email.trim().to_lowercase();
+        sqlx::query(
+            "INSERT INTO users (id, email, name, role, password_hash, created_at)
+             VALUES (?, ?, ?, ?, ?, ?)",
+        )
+        .bind(id)
+        .bind(&email)
+        .bind(user.name.trim())
+        .bind(user.role)
+        .bind(&user.password_hash)
+        .bind(at)
+        .execute(&self.pool)
+        .await
+        .map_err(|e| StoreError::unique_or(e, format!("A user with email {email} already exists.")))?;
+        Ok(UserSummary { id, email, name: user.name.trim().to_string(), role: user.role })
+    }
+
+    async fn user_count(&self) -> StoreResult<i64> {
+        let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM users")
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(n)
+    }
+
+    async fn find_login(&self, email: &str) -> StoreResult<Option<(UserSummary, String)>> {
+        let row: Option<(Uuid, String, String, Role, String)> = sqlx::query_as(
+            "SELECT id, email, name, role, password_hash FROM users
+             WHERE email = ? AND disabled_at IS NULL",
+        )
+        .bind(email.trim().to_lowercase())
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row.map(|(id, email, name, role, hash)| (UserSummary { id, email, name, role }, hash)))
+    }
+
+    async fn get_user(&self, id: Uuid) -> StoreResult<Option<UserSummary>> {
+        Ok(sqlx::query_as(&format!("SELECT {USER_COLUMNS} FROM users WHERE id = ?"))
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?)
+    }
+
+    async fn list_users(&self, role: Option<Role>) -> StoreResult<Vec<UserSummary>> {
+        Ok(sqlx::query_as(&format!(
+            "SELECT {USER_COLUMNS} FROM users
+             WHERE disabled_at IS NULL AND (? IS NULL OR role = ?)
+             ORDER BY name"
+        ))
+        .bind(role)
+        .bind(role)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+}

@@ -1,0 +1,73 @@
+use super::{next_version, SqliteStore};
+use crate::{NewVisit, StoreError, StoreResult, Visits};
+use async_trait::async_trait;
+use chrono::{DateTime, NaiveDate, Utc};
+use domain::Visit;
+use uuid::Uuid;
+
+const VISIT_COLUMNS: &str = "id, customer_id, technician_id, scheduled_on, window_start, \
+     window_end, position, status, arrived_at, departed_at, skip_reason, version";
+
+#[async_trait]
+impl Visits for SqliteStore {
+    async fn create_visit(&self, v: NewVisit, at: DateTime<Utc>) -> StoreResult<Visit> {
+        let mut tx = self.pool.begin().await?;
+        let version = next_version(&mut tx).await?;
+        let visit = sqlx::query_as(&format!(
+            "INSERT INTO visits (id, customer_id, technician_id, scheduled_on, window_start,
+                window_end, position, status, arrived_at, departed_at, skip_reason,
+                created_at, updated_at, version)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+             RETURNING {VISIT_COLUMNS}"
+        ))
+        .bind(v.id)
+        .bind(v.customer_id)
+        .bind(v.technician_id)
+        .bind(v.scheduled_on)
+        .bind(v.window_start)
+        .bind(v.window_end)
+        .bind(v.position)
+        .bind(v.status)
+        .bind(v.arrived_at)
+        .bind(v.departed_at)
+        .bind(&v.skip_reason)
+        .bind(at)
+        .bind(at)
+        .bind(version)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(|e| StoreError::unique_or(e, "That visit already exists."))?;
+        tx.commit().await?;
+        Ok(visit)
+    }
+
+    async fn technician_day(&self, technician_id: Uuid, day: NaiveDate) -> StoreResult<Vec<Visit>> {
+        Ok(sqlx::query_as(&format!(
+            "SELECT {VISIT_COLUMNS} FROM visits
+             WHERE technician_id = ? AND scheduled_on = ?
+             ORDER BY position, window_start"
+        ))
+        .bind(technician_id)
+        .bind(day)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    async fn customer_visits(
+        &self,
+        customer_id: Uuid,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> StoreResult<Vec<Visit>> {
+        Ok(sqlx::query_as(&format!(
+            "SELECT {VISIT_COLUMNS} FROM visits
+             WHERE customer_id = ? AND scheduled_on BETWEEN ? AND ?
+             ORDER BY scheduled_on, position"
+        ))
+        .bind(customer_id)
+        .bind(from)
+        .bind(to)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+}
