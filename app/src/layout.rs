@@ -56,14 +56,14 @@ fn Nav(user: UserSummary) -> impl IntoView {
 
 /// Shows a failed result's message to the person, announced by screen readers.
 #[component]
-pub fn ErrorMessage<T: Send + Sync + 'static>(
-    result: RwSignal<Option<Result<T, AppError>>>,
-) -> impl IntoView {
-    move || {
-        result.with(|r| match r {
-            Some(Err(e)) => Some(view! { <p class="error" role="alert">{e.to_string()}</p> }),
-            _ => None,
-        })
+pub fn ErrorMessage<T, S>(result: S) -> impl IntoView
+where
+    T: Clone + Send + Sync + 'static,
+    S: Get<Value = Option<Result<T, AppError>>> + Send + Sync + 'static,
+{
+    move || match result.get() {
+        Some(Err(e)) => Some(view! { <p class="error" role="alert">{e.to_string()}</p> }),
+        _ => None,
     }
 }
 

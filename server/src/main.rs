@@ -1,0 +1,42 @@
+use anyhow::Context;
+use app::state::Clock;
+use clap::Parser;
+use server::config::Command;
+use server::{Application, Config};
+use std::io::Read;
+use tracing_subscriber::EnvFilter;
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let config = Config::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(EnvFilter::try_new(&config.log).unwrap_or_else(|_| EnvFilter::new("info")))
+        .init();
+
+    if let Some(Command::CreateAdmin { email, name }) = &config.command {
+        let password = match std::env::var("RAPPORT_ADMIN_PASSWORD") {
+            Ok(p) => p,
+            Err(_) => {
+                let mut p = String::new();
+                std::io::stdin().read_to_string(&mut p).context("reading the password from stdin")?;
+                p.trim_end_matches(['\r', '\n']).to_string()
+            }
+        };
+        let store = store::connect(&config.database_url).await?;
+        server::setup::create_admin(store.as_ref(), email, name, &password).await?;
+        println!("Created admin {email}.");
+        return Ok(());
+    }
+
+    let demo = config.demo;
+    let app = Application::build(config, Clock::system()).await?;
+    let url = format!("http://{}", app.address());
+    println!("Rapport is running at {url}");
+    if demo {
+        println!("Demo logins (password: {}):", store::demo::DEMO_PASSWORD);
+        for (name, email, role) in store::demo::DEMO_USERS {
+            println!("  {email:<26} {role:<10} {name}");
+        }
+    }
+    app.run_until_stopped().await
+}

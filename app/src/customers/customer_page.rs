@@ -52,7 +52,7 @@ fn CustomerView(
         <PrioritiesCard
             title="Priorities"
             priorities=detail.priorities.clone()
-            actions=Some(actions)
+            actions
         />
         <AddPriorityForm customer_id=c.id action=actions.add />
         <section class="card details" aria-labelledby="details-heading">

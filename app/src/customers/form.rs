@@ -38,22 +38,25 @@ fn CustomerForm(customer: Option<Customer>) -> impl IntoView {
     let save = ServerAction::<SaveCustomer>::new();
     let id = customer.as_ref().map(|c| c.id.to_string()).unwrap_or_default();
     let field = |f: fn(&Customer) -> &String| customer.as_ref().map(|c| f(c).clone()).unwrap_or_default();
+    let (name, contact) = (field(|c| &c.name), field(|c| &c.contact_name));
+    let (address, phone) = (field(|c| &c.address), field(|c| &c.phone));
+    let (email, access) = (field(|c| &c.email), field(|c| &c.access_notes));
     let cancel = if id.is_empty() { "/customers".to_string() } else { format!("/customers/{id}") };
     view! {
         <ActionForm action=save attr:class="card form">
             <input type="hidden" name="id" value=id />
             <label for="c-name">"Name"</label>
-            <input id="c-name" name="name" required maxlength="200" value=field(|c| &c.name) />
+            <input id="c-name" name="name" required maxlength="200" value=name />
             <label for="c-contact">"Contact person"</label>
-            <input id="c-contact" name="contact_name" maxlength="200" value=field(|c| &c.contact_name) />
+            <input id="c-contact" name="contact_name" maxlength="200" value=contact />
             <label for="c-address">"Address"</label>
-            <input id="c-address" name="address" autocomplete="street-address" maxlength="500" value=field(|c| &c.address) />
+            <input id="c-address" name="address" autocomplete="street-address" maxlength="500" value=address />
             <label for="c-phone">"Phone"</label>
-            <input id="c-phone" name="phone" type="tel" maxlength="40" value=field(|c| &c.phone) />
+            <input id="c-phone" name="phone" type="tel" maxlength="40" value=phone />
             <label for="c-email">"Email"</label>
-            <input id="c-email" name="email" type="email" maxlength="200" value=field(|c| &c.email) />
+            <input id="c-email" name="email" type="email" maxlength="200" value=email />
             <label for="c-access">"Access notes (gate codes, parking, pets)"</label>
-            <textarea id="c-access" name="access_notes" rows="3" maxlength="2000">{field(|c| &c.access_notes)}</textarea>
+            <textarea id="c-access" name="access_notes" rows="3" maxlength="2000">{access}</textarea>
             <ErrorMessage result=save.value() />
             <div class="inline">
                 <button type="submit">"Save customer"</button>

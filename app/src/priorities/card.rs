@@ -75,19 +75,22 @@ fn PriorityItem(priority: Priority, actions: Option<PriorityActions>) -> impl In
 
 #[component]
 fn PriorityEditor(priority: Priority, actions: PriorityActions) -> impl IntoView {
-    let id = priority.id.to_string();
-    let text_id = format!("edit-{}", priority.id);
-    let pin_id = format!("pin-{}", priority.id);
+    // Each form owns its copies: form children are re-runnable closures.
+    let (edit_id, retire_id) = (priority.id.to_string(), priority.id.to_string());
+    let (text_id, text_for) = (format!("edit-{}", priority.id), format!("edit-{}", priority.id));
+    let (pin_id, pin_for) = (format!("pin-{}", priority.id), format!("pin-{}", priority.id));
+    let retire_label = format!("Retire: {}", priority.text);
+    let (text, pinned) = (priority.text, priority.pinned);
     view! {
         <div class="priority-actions">
             <details>
                 <summary>"Edit"</summary>
                 <ActionForm action=actions.edit attr:class="form">
-                    <input type="hidden" name="id" value=id.clone() />
-                    <label for=text_id.clone()>"Priority text"</label>
-                    <textarea id=text_id name="text" rows="2" maxlength="500" required>{priority.text.clone()}</textarea>
-                    <label class="check" for=pin_id.clone()>
-                        <input id=pin_id type="checkbox" name="pinned" checked=priority.pinned />
+                    <input type="hidden" name="id" value=edit_id />
+                    <label for=text_for>"Priority text"</label>
+                    <textarea id=text_id name="text" rows="2" maxlength="500" required>{text}</textarea>
+                    <label class="check" for=pin_for>
+                        <input id=pin_id type="checkbox" name="pinned" checked=pinned />
                         "Pinned to the top"
                     </label>
                     <ErrorMessage result=actions.edit.value() />
@@ -95,8 +98,8 @@ fn PriorityEditor(priority: Priority, actions: PriorityActions) -> impl IntoView
                 </ActionForm>
             </details>
             <ActionForm action=actions.retire>
-                <input type="hidden" name="id" value=id />
-                <button type="submit" class="secondary" aria-label=format!("Retire: {}", priority.text)>
+                <input type="hidden" name="id" value=retire_id />
+                <button type="submit" class="secondary" aria-label=retire_label>
                     "Retire"
                 </button>
             </ActionForm>

@@ -40,9 +40,10 @@ pub fn TodayPage() -> impl IntoView {
 fn StopCard(number: usize, stop: Stop) -> impl IntoView {
     let Stop { visit, customer, priorities } = stop;
     let heading_id = format!("stop-{}", visit.id);
+    let labelled_by = heading_id.clone();
     view! {
         <li class="stop card">
-            <article aria-labelledby=heading_id.clone()>
+            <article aria-labelledby=labelled_by>
                 <header class="stop-head">
                     <h2 id=heading_id>
                         <span class="stop-number">{number}". "</span>

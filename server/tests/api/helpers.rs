@@ -1,0 +1,81 @@
+use app::state::Clock;
+use reqwest::{redirect, Client, Response};
+use serde_json::Value;
+use server::{Application, Config};
+use store::DynStore;
+
+pub struct TestApp {
+    pub base: String,
+    pub store: DynStore,
+    _dir: tempfile::TempDir,
+}
+
+/// Starts the server on a free port over a fresh database, with or without the demo data.
+pub async fn spawn_app(demo: bool) -> TestApp {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("rapport.db").display());
+    let mut config = Config::for_tests(url);
+    config.demo = demo;
+    let app = Application::build(config, Clock::system()).await.expect("server builds");
+    let base = format!("http://{}", app.address());
+    let store = app.state.app.store.clone();
+    tokio::spawn(app.run_until_stopped());
+    TestApp { base, store, _dir: dir }
+}
+
+/// A browser-like client: keeps cookies, does not follow redirects so tests can see them.
+pub fn client() -> Client {
+    Client::builder()
+        .cookie_store(true)
+        .redirect(redirect::Policy::none())
+        .build()
+        .unwrap()
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base, path)
+    }
+
+    /// Calls a server function the way a form does (URL-encoded POST).
+    pub async fn call(&self, client: &Client, endpoint: &str, form: &[(&str, &str)]) -> Response {
+        client
+            .post(self.url(&format!("/api/{endpoint}")))
+            .header("accept", "application/json")
+            .form(form)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// Logs in with the demo password and returns the client holding the session cookie.
+    pub async fn login_as(&self, email: &str) -> Client {
+        let c = client();
+        let res = self.login(&c, email, store::demo::DEMO_PASSWORD).await;
+        assert!(res.status().is_success() || res.status().is_redirection(), "login {}", res.status());
+        c
+    }
+
+    pub async fn login(&self, client: &Client, email: &str, password: &str) -> Response {
+        self.call(client, "auth/login", &[("email", email), ("password", password)]).await
+    }
+}
+
+/// The body of a response as JSON, with the status checked first.
+pub async fn json(res: Response, status: u16) -> Value {
+    assert_eq!(res.status().as_u16(), status, "unexpected status");
+    res.json().await.unwrap()
+}
+
+/// The message of a server-function error body such as `{"Invalid": "..."}`.
+pub fn message(body: &Value) -> String {
+    body.as_object()
+        .and_then(|o| o.values().next())
+        .and_then(|v| v.as_str())
+        .unwrap_or_default()
+        .to_string()
+}
+
+pub const OFFICE: &str = "office@rapport.example";
+pub const SAM: &str = "sam@rapport.example";
+pub const PRIYA: &str = "priya@rapport.example";
