@@ -63,7 +63,9 @@ impl From<store::StoreError> for AppError {
     fn from(e: store::StoreError) -> Self {
         use store::StoreError;
         match e {
-            StoreError::NotFound(what) => AppError::NotFound(format!("That {what} does not exist.")),
+            StoreError::NotFound(what) => {
+                AppError::NotFound(format!("That {what} does not exist."))
+            }
             StoreError::Conflict(m) => AppError::Conflict(m),
             other => {
                 tracing::error!(error = %other, "store error");

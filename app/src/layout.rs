@@ -33,7 +33,10 @@ fn Nav(user: UserSummary) -> impl IntoView {
     let logout = ServerAction::<Logout>::new();
     let links: Vec<(&str, &str)> = match user.role {
         Role::Technician => vec![("/today", "Today"), ("/customers", "My customers")],
-        Role::Office | Role::Admin => vec![("/customers", "Customers"), ("/customers/new", "New customer")],
+        Role::Office | Role::Admin => vec![
+            ("/customers", "Customers"),
+            ("/customers/new", "New customer"),
+        ],
     };
     view! {
         <a class="brand" href=user.role.home_path()>"Rapport"</a>

@@ -79,8 +79,7 @@ pub async fn require_customer_access(
     user: &UserSummary,
     customer_id: uuid::Uuid,
 ) -> Result<(), AppError> {
-    if user.role.sees_all_customers()
-        || state.store.technician_serves(user.id, customer_id).await?
+    if user.role.sees_all_customers() || state.store.technician_serves(user.id, customer_id).await?
     {
         Ok(())
     } else {
@@ -90,16 +89,19 @@ pub async fn require_customer_access(
 
 /// Parses an id from a URL or form, with a message a person can act on.
 pub fn parse_id(raw: &str, what: &str) -> Result<uuid::Uuid, AppError> {
-    raw.trim()
-        .parse()
-        .map_err(|_| with_status(AppError::Invalid(format!("{raw:?} is not a valid {what} id."))))
+    raw.trim().parse().map_err(|_| {
+        with_status(AppError::Invalid(format!(
+            "{raw:?} is not a valid {what} id."
+        )))
+    })
 }
 
 /// Sets the response status for an error and passes it on.
 pub fn with_status(e: AppError) -> AppError {
     if let Some(resp) = use_context::<leptos_axum::ResponseOptions>() {
-        resp.set_status(http::StatusCode::from_u16(e.status()).unwrap_or(http::StatusCode::BAD_REQUEST));
+        resp.set_status(
+            http::StatusCode::from_u16(e.status()).unwrap_or(http::StatusCode::BAD_REQUEST),
+        );
     }
     e
 }
-

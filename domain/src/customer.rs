@@ -83,14 +83,17 @@ impl CustomerDraft {
 fn check_len(field: &str, value: &str, max: usize) -> Result<(), String> {
     let len = value.chars().count();
     if len > max {
-        return Err(format!("{field} is {len} characters long; the limit is {max}."));
+        return Err(format!(
+            "{field} is {len} characters long; the limit is {max}."
+        ));
     }
     Ok(())
 }
 
 fn is_phone(s: &str) -> bool {
     s.chars().any(|c| c.is_ascii_digit())
-        && s.chars().all(|c| c.is_ascii_digit() || " +()-.".contains(c))
+        && s.chars()
+            .all(|c| c.is_ascii_digit() || " +()-.".contains(c))
 }
 
 fn is_email(s: &str) -> bool {
@@ -117,9 +120,13 @@ mod tests {
 
     #[test]
     fn validation_trims_and_accepts_clean_input() {
-        let ok = draft("  Dorothy's Gifts ", " +1 (555) 010-2000 ", "d@gifts.example")
-            .validate()
-            .unwrap();
+        let ok = draft(
+            "  Dorothy's Gifts ",
+            " +1 (555) 010-2000 ",
+            "d@gifts.example",
+        )
+        .validate()
+        .unwrap();
         assert_eq!(ok.name, "Dorothy's Gifts");
         assert_eq!(ok.phone, "+1 (555) 010-2000");
     }
@@ -130,11 +137,17 @@ mod tests {
             (draft("  ", "", ""), "Name is required."),
             (draft("A", "call me", ""), "Phone may hold only"),
             (draft("A", "", "nobody"), "Email must look like"),
-            (draft(&"x".repeat(201), "", ""), "Name is 201 characters long"),
+            (
+                draft(&"x".repeat(201), "", ""),
+                "Name is 201 characters long",
+            ),
         ];
         for (input, expected) in cases {
             let err = input.validate().unwrap_err();
-            assert!(err.starts_with(expected), "{err:?} should start with {expected:?}");
+            assert!(
+                err.starts_with(expected),
+                "{err:?} should start with {expected:?}"
+            );
         }
     }
 }

@@ -95,10 +95,22 @@ mod tests {
 
     #[test]
     fn drafts_are_trimmed_and_bounded() {
-        let ok = PriorityDraft { text: "  Call 30 min before ".into(), pinned: true }.validate();
+        let ok = PriorityDraft {
+            text: "  Call 30 min before ".into(),
+            pinned: true,
+        }
+        .validate();
         assert_eq!(ok.unwrap().text, "Call 30 min before");
-        assert!(PriorityDraft { text: "   ".into(), pinned: false }.validate().is_err());
-        let long = PriorityDraft { text: "x".repeat(501), pinned: false };
+        assert!(PriorityDraft {
+            text: "   ".into(),
+            pinned: false
+        }
+        .validate()
+        .is_err());
+        let long = PriorityDraft {
+            text: "x".repeat(501),
+            pinned: false,
+        };
         assert!(long.validate().unwrap_err().contains("501 characters"));
     }
 }

@@ -4,7 +4,10 @@ use clap::{Parser, Subcommand};
 use std::net::SocketAddr;
 
 #[derive(Parser, Debug, Clone)]
-#[command(name = "rapport-server", about = "Rapport: serves the app and its sync API")]
+#[command(
+    name = "rapport-server",
+    about = "Rapport: serves the app and its sync API"
+)]
 pub struct Config {
     /// Where the data lives: `sqlite://path/to/file.db` (created on first start).
     #[arg(long, env = "DATABASE_URL", default_value = "sqlite://data/rapport.db")]

@@ -18,7 +18,9 @@ async fn main() -> anyhow::Result<()> {
             Ok(p) => p,
             Err(_) => {
                 let mut p = String::new();
-                std::io::stdin().read_to_string(&mut p).context("reading the password from stdin")?;
+                std::io::stdin()
+                    .read_to_string(&mut p)
+                    .context("reading the password from stdin")?;
                 p.trim_end_matches(['\r', '\n']).to_string()
             }
         };

@@ -39,7 +39,10 @@ pub async fn gate(State(state): State<ServerState>, mut req: Request, next: Next
             Ok(user) => user,
             Err(e) => {
                 tracing::error!(error = %e, "session lookup failed");
-                return (StatusCode::SERVICE_UNAVAILABLE, "The database is not answering; try again shortly.")
+                return (
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "The database is not answering; try again shortly.",
+                )
                     .into_response();
             }
         },
@@ -69,7 +72,11 @@ async fn refuse(state: &ServerState, is_page: bool, next: &str) -> Response {
     if no_users {
         return Redirect::to("/setup").into_response();
     }
-    let target = if next == "/" { "/login".to_string() } else { format!("/login?next={}", encode(next)) };
+    let target = if next == "/" {
+        "/login".to_string()
+    } else {
+        format!("/login?next={}", encode(next))
+    };
     Redirect::to(&target).into_response()
 }
 
@@ -101,7 +108,13 @@ mod tests {
         for path in ["/login", "/api/auth/login", "/pkg/rapport.wasm", "/healthz"] {
             assert!(is_public(path), "{path}");
         }
-        for path in ["/", "/customers", "/api/customers/list", "/today", "/loginx"] {
+        for path in [
+            "/",
+            "/customers",
+            "/api/customers/list",
+            "/today",
+            "/loginx",
+        ] {
             assert!(!is_public(path), "{path}");
         }
     }

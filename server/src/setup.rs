@@ -12,14 +12,16 @@ const TIME_ZONE_KEY: &str = "time_zone";
 /// The organisation's time zone: the flag if given (and stored), else what was stored, else UTC.
 pub async fn time_zone(store: &dyn Store, flag: Option<&str>) -> anyhow::Result<Tz> {
     if let Some(name) = flag {
-        let tz: Tz = name
-            .parse()
-            .map_err(|_| anyhow::anyhow!("unknown time zone {name:?}; use an IANA name like Europe/London"))?;
+        let tz: Tz = name.parse().map_err(|_| {
+            anyhow::anyhow!("unknown time zone {name:?}; use an IANA name like Europe/London")
+        })?;
         store.set_setting(TIME_ZONE_KEY, name).await?;
         return Ok(tz);
     }
     match store.setting(TIME_ZONE_KEY).await? {
-        Some(name) => name.parse().map_err(|_| anyhow::anyhow!("stored time zone {name:?} is unknown")),
+        Some(name) => name
+            .parse()
+            .map_err(|_| anyhow::anyhow!("stored time zone {name:?} is unknown")),
         None => Ok(Tz::UTC),
     }
 }
@@ -37,7 +39,12 @@ pub async fn seed_demo_if_empty(app: &AppState) -> anyhow::Result<()> {
 }
 
 /// The `create-admin` command.
-pub async fn create_admin(store: &dyn Store, email: &str, name: &str, password: &str) -> anyhow::Result<()> {
+pub async fn create_admin(
+    store: &dyn Store,
+    email: &str,
+    name: &str,
+    password: &str,
+) -> anyhow::Result<()> {
     if let Err(m) = check_new_password(password) {
         bail!(m);
     }

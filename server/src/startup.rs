@@ -43,8 +43,14 @@ impl Application {
         let store = store::connect(&config.database_url)
             .await
             .with_context(|| format!("opening the database at {}", config.database_url))?;
-        let time_zone = crate::setup::time_zone(store.as_ref(), config.time_zone.as_deref()).await?;
-        let app = AppState { store, clock, time_zone, secure_cookies: config.secure_cookies };
+        let time_zone =
+            crate::setup::time_zone(store.as_ref(), config.time_zone.as_deref()).await?;
+        let app = AppState {
+            store,
+            clock,
+            time_zone,
+            secure_cookies: config.secure_cookies,
+        };
         if config.demo {
             crate::setup::seed_demo_if_empty(&app).await?;
         }
@@ -54,11 +60,17 @@ impl Application {
         let addr = listener.local_addr()?;
         let leptos = leptos_options(&config, addr);
         let state = ServerState { app, leptos };
-        Ok(Application { listener, router: router(state.clone()), state })
+        Ok(Application {
+            listener,
+            router: router(state.clone()),
+            state,
+        })
     }
 
     pub fn address(&self) -> SocketAddr {
-        self.listener.local_addr().expect("a bound listener has an address")
+        self.listener
+            .local_addr()
+            .expect("a bound listener has an address")
     }
 
     /// Serves until Ctrl-C or SIGTERM, then lets in-flight requests finish.
@@ -100,7 +112,10 @@ pub fn router(state: ServerState) -> Router {
             move || shell(leptos.clone()),
         )
         .fallback(leptos_axum::file_and_error_handler::<ServerState, _>(shell))
-        .layer(axum::middleware::from_fn_with_state(state.clone(), session::gate))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            session::gate,
+        ))
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
@@ -112,7 +127,8 @@ async fn shutdown_signal() {
     };
     #[cfg(unix)]
     let terminate = async {
-        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
             s.recv().await;
         }
     };

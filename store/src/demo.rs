@@ -39,57 +39,292 @@ const fn c(
     street: &'static str,
     priorities: &'static [&'static str],
 ) -> DemoCustomer {
-    DemoCustomer { name, contact, street, priorities }
+    DemoCustomer {
+        name,
+        contact,
+        street,
+        priorities,
+    }
 }
 
 const CUSTOMERS: &[DemoCustomer] = &[
-    c(DOROTHY, "Dorothy Hale", "14 Main St", &[SAME_TECHNICIAN, "Day of service does not matter"]),
-    c("Hillside Bakery", "Marco Rossi", "220 Hill Rd", &["Come before 6 am or after 2 pm — ovens run all morning", "No sprays near the flour store"]),
-    c("Ruth Abernathy", "", "9 Willow Ln", &["Call 30 min before arriving", "Hard of hearing — knock loudly, then wait"]),
-    c("Green Fork Diner", "Luis Mendez", "77 Station Ave", &["Inspection report must be on file before the health visit in spring"]),
-    c("The Okafor family", "Chidi Okafor", "31 Birch Ct", &["Dog in back yard — keep the gate shut", "Kids' nap 1–3 pm, please be quiet"]),
-    c("Maple Street Dental", "Dr. Anne Kim", "401 Maple St", &["Service after 5 pm only — patients all day"]),
-    c("Tom Becker", "", "5 Quarry Rd", &["Text, don't call — works night shifts"]),
-    c("Lakeview Apartments", "Gina Park (manager)", "1200 Lakeview Dr", &["Check in at the office for keys", "Bill the management company, not tenants"]),
-    c("Sunrise Daycare", "Beth Collins", "88 Elm St", &["Only child-safe products; leave the label for the file", "Visits before 7 am or on weekends"]),
-    c("Helen Zhou", "", "42 Cedar Ave", &["Shoes off inside", "Wants a written summary after each visit"]),
-    c("Corner Hardware", "Walt Jensen", "3 Market Sq", &["Park behind the store, not in customer spots"]),
-    c("The Patel residence", "Raj Patel", "19 Orchard Way", &["No pesticides near the vegetable garden"]),
-    c("St. Mark's Church", "Fr. Daniel", "100 Church St", &["Never on Sundays or during funerals — check the board"]),
-    c("Grace Thompson", "", "8 Fern Hollow", &["Cat indoors — don't leave doors open", "Same technician every time if possible"]),
-    c("Riverside Storage", "Kim Lau", "600 River Rd", &["Gate code changes monthly — call the office for it"]),
-    c("Bluebird Cafe", "Sofia Alvarez", "52 Main St", &["Spanish preferred — Priya can translate"]),
-    c("Frank Morelli", "", "27 Pine St", &["Use the side entrance; front door sticks"]),
-    c("Oak Ridge HOA", "Denise Ward", "1 Oak Ridge Blvd", &["Report to the board chair, not individual owners"]),
-    c("Harbor Fish Market", "Ken Sato", "2 Harbor Walk", &["Mondays closed — any other day is fine"]),
-    c("Linda Osei", "", "63 Spruce Dr", &["Allergic to strong smells — ventilate after treatment"]),
-    c("Northside Gym", "Chris Bell", "900 North Ave", &["Treat the locker rooms before 5 am opening"]),
-    c("The Nguyen family", "Bao Nguyen", "12 Aspen Ct", &["Grandmother at home — speaks Vietnamese only"]),
-    c("Pine Valley Vet Clinic", "Dr. Sarah Moss", "45 Valley Rd", &["Animal-safe products only", "Call the front desk on arrival"]),
-    c("George Whitfield", "", "7 Hawthorn Pl", &["Retired engineer — likes to hear exactly what was done"]),
-    c("Downtown Books", "Ava Reed", "18 King St", &["Quiet please — reading hour Saturday mornings"]),
-    c("Maria Santos", "", "33 Poplar St", &["Prefers mornings before 10"]),
-    c("Greenleaf Florist", "Nora Quinn", "61 Main St", &["Keep treatments away from the cold room"]),
-    c("The Brennan house", "Kevin Brennan", "4 Lilac Ln", &["Two dogs — call first so they can be brought in"]),
-    c("Summit Office Park", "Facilities desk", "2500 Summit Pkwy", &["Badge in at security; allow 15 minutes"]),
-    c("Irene Kowalski", "", "58 Juniper Rd", &["Widowed, lives alone — a friendly word matters"]),
-    c("Copper Kettle Pub", "Liam O'Neill", "90 Front St", &["Before 11 am only — kitchen opens at noon"]),
-    c("Westbrook School", "Mr. Harris", "300 School Ln", &["During school holidays only"]),
-    c("Paul and Jenna Ford", "", "21 Meadow Dr", &["Newborn at home — no treatments indoors for now"]),
-    c("Evergreen Motel", "Raj Desai", "1500 Highway 9", &["Start with rooms 1–6; they turn over first"]),
-    c("Sylvia Martin", "", "11 Rosewood Ave", &["Call 30 min before arriving"]),
-    c("Hometown Pharmacy", "Gary Lin", "70 Main St", &["Technician must sign the visitor log"]),
-    c("Dave Kowal", "", "39 Ironwood St", &["Gate is padlocked — key under the blue pot"]),
-    c("Fresh Market Grocery", "Tina Brooks", "480 Commerce St", &["Wants the same technician who knows the loading dock"]),
-    c("Ana Costa", "", "26 Magnolia Ct", &["Portuguese speaker; her son translates on weekends"]),
-    c("Riverbend Senior Living", "Helen Ruiz", "700 River Rd", &["Residents nap 1–3 pm; use the service corridor"]),
+    c(
+        DOROTHY,
+        "Dorothy Hale",
+        "14 Main St",
+        &[SAME_TECHNICIAN, "Day of service does not matter"],
+    ),
+    c(
+        "Hillside Bakery",
+        "Marco Rossi",
+        "220 Hill Rd",
+        &[
+            "Come before 6 am or after 2 pm — ovens run all morning",
+            "No sprays near the flour store",
+        ],
+    ),
+    c(
+        "Ruth Abernathy",
+        "",
+        "9 Willow Ln",
+        &[
+            "Call 30 min before arriving",
+            "Hard of hearing — knock loudly, then wait",
+        ],
+    ),
+    c(
+        "Green Fork Diner",
+        "Luis Mendez",
+        "77 Station Ave",
+        &["Inspection report must be on file before the health visit in spring"],
+    ),
+    c(
+        "The Okafor family",
+        "Chidi Okafor",
+        "31 Birch Ct",
+        &[
+            "Dog in back yard — keep the gate shut",
+            "Kids' nap 1–3 pm, please be quiet",
+        ],
+    ),
+    c(
+        "Maple Street Dental",
+        "Dr. Anne Kim",
+        "401 Maple St",
+        &["Service after 5 pm only — patients all day"],
+    ),
+    c(
+        "Tom Becker",
+        "",
+        "5 Quarry Rd",
+        &["Text, don't call — works night shifts"],
+    ),
+    c(
+        "Lakeview Apartments",
+        "Gina Park (manager)",
+        "1200 Lakeview Dr",
+        &[
+            "Check in at the office for keys",
+            "Bill the management company, not tenants",
+        ],
+    ),
+    c(
+        "Sunrise Daycare",
+        "Beth Collins",
+        "88 Elm St",
+        &[
+            "Only child-safe products; leave the label for the file",
+            "Visits before 7 am or on weekends",
+        ],
+    ),
+    c(
+        "Helen Zhou",
+        "",
+        "42 Cedar Ave",
+        &[
+            "Shoes off inside",
+            "Wants a written summary after each visit",
+        ],
+    ),
+    c(
+        "Corner Hardware",
+        "Walt Jensen",
+        "3 Market Sq",
+        &["Park behind the store, not in customer spots"],
+    ),
+    c(
+        "The Patel residence",
+        "Raj Patel",
+        "19 Orchard Way",
+        &["No pesticides near the vegetable garden"],
+    ),
+    c(
+        "St. Mark's Church",
+        "Fr. Daniel",
+        "100 Church St",
+        &["Never on Sundays or during funerals — check the board"],
+    ),
+    c(
+        "Grace Thompson",
+        "",
+        "8 Fern Hollow",
+        &[
+            "Cat indoors — don't leave doors open",
+            "Same technician every time if possible",
+        ],
+    ),
+    c(
+        "Riverside Storage",
+        "Kim Lau",
+        "600 River Rd",
+        &["Gate code changes monthly — call the office for it"],
+    ),
+    c(
+        "Bluebird Cafe",
+        "Sofia Alvarez",
+        "52 Main St",
+        &["Spanish preferred — Priya can translate"],
+    ),
+    c(
+        "Frank Morelli",
+        "",
+        "27 Pine St",
+        &["Use the side entrance; front door sticks"],
+    ),
+    c(
+        "Oak Ridge HOA",
+        "Denise Ward",
+        "1 Oak Ridge Blvd",
+        &["Report to the board chair, not individual owners"],
+    ),
+    c(
+        "Harbor Fish Market",
+        "Ken Sato",
+        "2 Harbor Walk",
+        &["Mondays closed — any other day is fine"],
+    ),
+    c(
+        "Linda Osei",
+        "",
+        "63 Spruce Dr",
+        &["Allergic to strong smells — ventilate after treatment"],
+    ),
+    c(
+        "Northside Gym",
+        "Chris Bell",
+        "900 North Ave",
+        &["Treat the locker rooms before 5 am opening"],
+    ),
+    c(
+        "The Nguyen family",
+        "Bao Nguyen",
+        "12 Aspen Ct",
+        &["Grandmother at home — speaks Vietnamese only"],
+    ),
+    c(
+        "Pine Valley Vet Clinic",
+        "Dr. Sarah Moss",
+        "45 Valley Rd",
+        &[
+            "Animal-safe products only",
+            "Call the front desk on arrival",
+        ],
+    ),
+    c(
+        "George Whitfield",
+        "",
+        "7 Hawthorn Pl",
+        &["Retired engineer — likes to hear exactly what was done"],
+    ),
+    c(
+        "Downtown Books",
+        "Ava Reed",
+        "18 King St",
+        &["Quiet please — reading hour Saturday mornings"],
+    ),
+    c(
+        "Maria Santos",
+        "",
+        "33 Poplar St",
+        &["Prefers mornings before 10"],
+    ),
+    c(
+        "Greenleaf Florist",
+        "Nora Quinn",
+        "61 Main St",
+        &["Keep treatments away from the cold room"],
+    ),
+    c(
+        "The Brennan house",
+        "Kevin Brennan",
+        "4 Lilac Ln",
+        &["Two dogs — call first so they can be brought in"],
+    ),
+    c(
+        "Summit Office Park",
+        "Facilities desk",
+        "2500 Summit Pkwy",
+        &["Badge in at security; allow 15 minutes"],
+    ),
+    c(
+        "Irene Kowalski",
+        "",
+        "58 Juniper Rd",
+        &["Widowed, lives alone — a friendly word matters"],
+    ),
+    c(
+        "Copper Kettle Pub",
+        "Liam O'Neill",
+        "90 Front St",
+        &["Before 11 am only — kitchen opens at noon"],
+    ),
+    c(
+        "Westbrook School",
+        "Mr. Harris",
+        "300 School Ln",
+        &["During school holidays only"],
+    ),
+    c(
+        "Paul and Jenna Ford",
+        "",
+        "21 Meadow Dr",
+        &["Newborn at home — no treatments indoors for now"],
+    ),
+    c(
+        "Evergreen Motel",
+        "Raj Desai",
+        "1500 Highway 9",
+        &["Start with rooms 1–6; they turn over first"],
+    ),
+    c(
+        "Sylvia Martin",
+        "",
+        "11 Rosewood Ave",
+        &["Call 30 min before arriving"],
+    ),
+    c(
+        "Hometown Pharmacy",
+        "Gary Lin",
+        "70 Main St",
+        &["Technician must sign the visitor log"],
+    ),
+    c(
+        "Dave Kowal",
+        "",
+        "39 Ironwood St",
+        &["Gate is padlocked — key under the blue pot"],
+    ),
+    c(
+        "Fresh Market Grocery",
+        "Tina Brooks",
+        "480 Commerce St",
+        &["Wants the same technician who knows the loading dock"],
+    ),
+    c(
+        "Ana Costa",
+        "",
+        "26 Magnolia Ct",
+        &["Portuguese speaker; her son translates on weekends"],
+    ),
+    c(
+        "Riverbend Senior Living",
+        "Helen Ruiz",
+        "700 River Rd",
+        &["Residents nap 1–3 pm; use the service corridor"],
+    ),
 ];
 
 /// Seeds the demo into an empty store. `today` is the organisation's today.
 pub async fn seed(store: &dyn Store, today: NaiveDate, now: DateTime<Utc>) -> StoreResult<()> {
     let users = seed_users(store, now).await?;
-    let office = users.iter().find(|u| u.role == Role::Office).expect("demo office user");
-    let techs: Vec<&UserSummary> = users.iter().filter(|u| u.role == Role::Technician).collect();
+    let office = users
+        .iter()
+        .find(|u| u.role == Role::Office)
+        .expect("demo office user");
+    let techs: Vec<&UserSummary> = users
+        .iter()
+        .filter(|u| u.role == Role::Technician)
+        .collect();
 
     let mut per_tech = vec![0usize; techs.len()];
     for (i, demo) in CUSTOMERS.iter().enumerate() {
@@ -105,7 +340,9 @@ pub async fn seed(store: &dyn Store, today: NaiveDate, now: DateTime<Utc>) -> St
             access_notes: String::new(),
         };
         let created = now - Duration::days(400 - i as i64 * 5);
-        store.create_customer(id, draft, Some(tech.id), created).await?;
+        store
+            .create_customer(id, draft, Some(tech.id), created)
+            .await?;
         seed_priorities(store, id, demo, i, tech, office, created).await?;
         let rank_for_tech = per_tech[tech_index];
         per_tech[tech_index] += 1;
@@ -118,7 +355,12 @@ async fn seed_users(store: &dyn Store, now: DateTime<Utc>) -> StoreResult<Vec<Us
     let mut users = Vec::new();
     for (name, email, role) in DEMO_USERS {
         let password_hash = hash_password(DEMO_PASSWORD);
-        let user = NewUser { email: email.into(), name: name.into(), role, password_hash };
+        let user = NewUser {
+            email: email.into(),
+            name: name.into(),
+            role,
+            password_hash,
+        };
         users.push(store.create_user(user, now).await?);
     }
     Ok(users)
@@ -142,7 +384,10 @@ async fn seed_priorities(
             .add_priority(NewPriority {
                 id: new_id(),
                 customer_id,
-                draft: PriorityDraft { text: (*text).into(), pinned },
+                draft: PriorityDraft {
+                    text: (*text).into(),
+                    pinned,
+                },
                 heard_by_id: hearer.id,
                 heard_role: hearer.role,
                 heard_at: created + Duration::days(n as i64 * 30 + 1),
@@ -165,7 +410,11 @@ async fn seed_visits(
 ) -> StoreResult<()> {
     let period = [7i64, 14, 28][i % 3];
     let on_today = rank_for_tech < 5;
-    let phase = if on_today { 0 } else { 1 + (i as i64 % (period - 1)) };
+    let phase = if on_today {
+        0
+    } else {
+        1 + (i as i64 % (period - 1))
+    };
     let slot = rank_for_tech % 5;
     let start = NaiveTime::from_hms_opt(8 + 2 * slot as u32, 0, 0);
     let end = NaiveTime::from_hms_opt(10 + 2 * slot as u32, 0, 0);
@@ -197,13 +446,28 @@ async fn seed_visits(
     Ok(())
 }
 
-type Outcome = (VisitStatus, Option<DateTime<Utc>>, Option<DateTime<Utc>>, Option<String>);
+type Outcome = (
+    VisitStatus,
+    Option<DateTime<Utc>>,
+    Option<DateTime<Utc>>,
+    Option<String>,
+);
 
 fn past_outcome(i: usize, day: i64, date: NaiveDate, start: Option<NaiveTime>) -> Outcome {
     if (i as i64 + day) % 11 == 0 {
-        return (VisitStatus::Skipped, None, None, Some("Customer not home".into()));
+        return (
+            VisitStatus::Skipped,
+            None,
+            None,
+            Some("Customer not home".into()),
+        );
     }
     let arrive = date.and_time(start.unwrap_or_default()) + Duration::minutes(10 + (i % 20) as i64);
     let arrived = Utc.from_utc_datetime(&arrive);
-    (VisitStatus::Done, Some(arrived), Some(arrived + Duration::minutes(35)), None)
+    (
+        VisitStatus::Done,
+        Some(arrived),
+        Some(arrived + Duration::minutes(35)),
+        None,
+    )
 }

@@ -1,8 +1,8 @@
 //! Password hashing (argon2id) and session tokens.
 
-use rand_core::{OsRng, RngCore};
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
+use rand_core::{OsRng, RngCore};
 use sha2::{Digest, Sha256};
 
 /// Hashes a password with argon2id and a fresh salt. CPU-heavy: call from a blocking task.

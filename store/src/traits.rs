@@ -3,7 +3,9 @@
 use crate::StoreResult;
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
-use domain::{Customer, CustomerDraft, CustomerSummary, Priority, PriorityDraft, Role, UserSummary};
+use domain::{
+    Customer, CustomerDraft, CustomerSummary, Priority, PriorityDraft, Role, UserSummary,
+};
 use domain::{Visit, VisitStatus};
 use uuid::Uuid;
 
@@ -116,7 +118,8 @@ pub trait Priorities: Send + Sync {
         by: Uuid,
         at: DateTime<Utc>,
     ) -> StoreResult<Priority>;
-    async fn retire_priority(&self, id: Uuid, by: Uuid, at: DateTime<Utc>) -> StoreResult<Priority>;
+    async fn retire_priority(&self, id: Uuid, by: Uuid, at: DateTime<Utc>)
+        -> StoreResult<Priority>;
 }
 
 pub struct NewVisit {

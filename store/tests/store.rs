@@ -13,7 +13,10 @@ struct TestStore {
 async fn sqlite_store() -> TestStore {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}", dir.path().join("rapport.db").display());
-    TestStore { store: store::connect(&url).await.unwrap(), _dir: dir }
+    TestStore {
+        store: store::connect(&url).await.unwrap(),
+        _dir: dir,
+    }
 }
 
 fn at(day: u32) -> chrono::DateTime<Utc> {
@@ -31,8 +34,15 @@ async fn user(store: &DynStore, email: &str, role: Role) -> domain::UserSummary 
 }
 
 async fn customer(store: &DynStore, name: &str, tech: Option<uuid::Uuid>) -> domain::Customer {
-    let draft = CustomerDraft { name: name.into(), address: "1 Main St".into(), ..Default::default() };
-    store.create_customer(new_id(), draft, tech, at(1)).await.unwrap()
+    let draft = CustomerDraft {
+        name: name.into(),
+        address: "1 Main St".into(),
+        ..Default::default()
+    };
+    store
+        .create_customer(new_id(), draft, tech, at(1))
+        .await
+        .unwrap()
 }
 
 #[tokio::test]
@@ -57,7 +67,12 @@ async fn emails_are_unique_whatever_their_case() {
     };
     let err = t.store.create_user(dup, at(2)).await.unwrap_err();
     assert!(matches!(err, StoreError::Conflict(m) if m.contains("already exists")));
-    let (found, _) = t.store.find_login("SAM@example.com ").await.unwrap().unwrap();
+    let (found, _) = t
+        .store
+        .find_login("SAM@example.com ")
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(found.role, Role::Technician);
 }
 
@@ -75,24 +90,60 @@ async fn sessions_end_when_revoked_or_expired() {
         t.store.create_session(session, at(2)).await.unwrap();
     }
     let now = at(5);
-    assert_eq!(t.store.session_user("live", now).await.unwrap().unwrap().id, u.id);
-    assert!(t.store.session_user("old", now).await.unwrap().is_none(), "expired");
-    assert!(t.store.session_user("nope", now).await.unwrap().is_none(), "unknown");
+    assert_eq!(
+        t.store.session_user("live", now).await.unwrap().unwrap().id,
+        u.id
+    );
+    assert!(
+        t.store.session_user("old", now).await.unwrap().is_none(),
+        "expired"
+    );
+    assert!(
+        t.store.session_user("nope", now).await.unwrap().is_none(),
+        "unknown"
+    );
     t.store.revoke_session("live", now).await.unwrap();
-    assert!(t.store.session_user("live", now).await.unwrap().is_none(), "revoked");
+    assert!(
+        t.store.session_user("live", now).await.unwrap().is_none(),
+        "revoked"
+    );
 }
 
 #[tokio::test]
 async fn login_failures_are_counted_per_email_within_a_window() {
     let t = sqlite_store().await;
     for day in [1, 5, 6] {
-        t.store.record_login_failure("a@example.com", at(day)).await.unwrap();
+        t.store
+            .record_login_failure("a@example.com", at(day))
+            .await
+            .unwrap();
     }
-    t.store.record_login_failure("b@example.com", at(6)).await.unwrap();
-    assert_eq!(t.store.login_failures_since("A@example.com", at(4)).await.unwrap(), 2);
+    t.store
+        .record_login_failure("b@example.com", at(6))
+        .await
+        .unwrap();
+    assert_eq!(
+        t.store
+            .login_failures_since("A@example.com", at(4))
+            .await
+            .unwrap(),
+        2
+    );
     t.store.clear_login_failures("a@example.com").await.unwrap();
-    assert_eq!(t.store.login_failures_since("a@example.com", at(1)).await.unwrap(), 0);
-    assert_eq!(t.store.login_failures_since("b@example.com", at(1)).await.unwrap(), 1);
+    assert_eq!(
+        t.store
+            .login_failures_since("a@example.com", at(1))
+            .await
+            .unwrap(),
+        0
+    );
+    assert_eq!(
+        t.store
+            .login_failures_since("b@example.com", at(1))
+            .await
+            .unwrap(),
+        1
+    );
 }
 
 #[tokio::test]
@@ -101,23 +152,45 @@ async fn customer_search_matches_name_address_and_phone_and_escapes_wildcards() 
     customer(&t.store, "Dorothy's Gift Shop", None).await;
     customer(&t.store, "Hillside Bakery", None).await;
     customer(&t.store, "100% Clean", None).await;
-    let search = |s: &str| CustomerFilter { search: s.into(), ..Default::default() };
+    let search = |s: &str| CustomerFilter {
+        search: s.into(),
+        ..Default::default()
+    };
     let names = |v: Vec<domain::CustomerSummary>| v.into_iter().map(|c| c.name).collect::<Vec<_>>();
-    assert_eq!(names(t.store.list_customers(&search("gift")).await.unwrap()), ["Dorothy's Gift Shop"]);
-    assert_eq!(names(t.store.list_customers(&search("%")).await.unwrap()), ["100% Clean"]);
+    assert_eq!(
+        names(t.store.list_customers(&search("gift")).await.unwrap()),
+        ["Dorothy's Gift Shop"]
+    );
+    assert_eq!(
+        names(t.store.list_customers(&search("%")).await.unwrap()),
+        ["100% Clean"]
+    );
     assert_eq!(t.store.list_customers(&search("")).await.unwrap().len(), 3);
-    assert_eq!(t.store.list_customers(&search("main st")).await.unwrap().len(), 3);
+    assert_eq!(
+        t.store
+            .list_customers(&search("main st"))
+            .await
+            .unwrap()
+            .len(),
+        3
+    );
 }
 
 #[tokio::test]
 async fn every_write_stamps_a_new_version() {
     let t = sqlite_store().await;
     let c1 = customer(&t.store, "A", None).await;
-    let draft = CustomerDraft { name: "A2".into(), ..Default::default() };
+    let draft = CustomerDraft {
+        name: "A2".into(),
+        ..Default::default()
+    };
     let c2 = t.store.update_customer(c1.id, draft, at(3)).await.unwrap();
     assert!(c2.version > c1.version);
     assert_eq!(c2.name, "A2");
-    let missing = t.store.update_customer(new_id(), CustomerDraft::default(), at(3)).await;
+    let missing = t
+        .store
+        .update_customer(new_id(), CustomerDraft::default(), at(3))
+        .await;
     assert!(matches!(missing, Err(StoreError::NotFound(_))));
 }
 
@@ -129,27 +202,52 @@ async fn priorities_are_added_edited_and_retired_with_who_heard_them() {
     let add = |text: &str, pinned: bool, day: u32| NewPriority {
         id: new_id(),
         customer_id: c.id,
-        draft: PriorityDraft { text: text.into(), pinned },
+        draft: PriorityDraft {
+            text: text.into(),
+            pinned,
+        },
         heard_by_id: office.id,
         heard_role: Role::Office,
         heard_at: at(day),
     };
-    let same = t.store.add_priority(add("Same technician every time", true, 2)).await.unwrap();
-    let day = t.store.add_priority(add("Day does not matter", false, 3)).await.unwrap();
+    let same = t
+        .store
+        .add_priority(add("Same technician every time", true, 2))
+        .await
+        .unwrap();
+    let day = t
+        .store
+        .add_priority(add("Day does not matter", false, 3))
+        .await
+        .unwrap();
     assert_eq!(same.heard_by_name, "office");
     assert_eq!(same.heard_role, Role::Office);
 
     let edited = t
         .store
-        .edit_priority(day.id, PriorityDraft { text: "Any day is fine".into(), pinned: false }, office.id, at(4))
+        .edit_priority(
+            day.id,
+            PriorityDraft {
+                text: "Any day is fine".into(),
+                pinned: false,
+            },
+            office.id,
+            at(4),
+        )
         .await
         .unwrap();
     assert_eq!(edited.text, "Any day is fine");
     assert!(edited.version > day.version);
 
-    t.store.retire_priority(same.id, office.id, at(5)).await.unwrap();
+    t.store
+        .retire_priority(same.id, office.id, at(5))
+        .await
+        .unwrap();
     let again = t.store.retire_priority(same.id, office.id, at(6)).await;
-    assert!(matches!(again, Err(StoreError::NotFound(_))), "retiring twice is refused");
+    assert!(
+        matches!(again, Err(StoreError::NotFound(_))),
+        "retiring twice is refused"
+    );
 
     let shown = domain::priority::for_display(t.store.priorities_of(&[c.id]).await.unwrap());
     let texts: Vec<_> = shown.iter().map(|p| p.text.as_str()).collect();
@@ -177,10 +275,22 @@ async fn a_technicians_day_lists_only_their_visits_on_that_day_in_order() {
         departed_at: None,
         skip_reason: None,
     };
-    t.store.create_visit(visit(b.id, sam.id, day, 2), at(1)).await.unwrap();
-    t.store.create_visit(visit(a.id, sam.id, day, 1), at(1)).await.unwrap();
-    t.store.create_visit(visit(a.id, sam.id, day + Duration::days(1), 0), at(1)).await.unwrap();
-    t.store.create_visit(visit(a.id, priya.id, day, 0), at(1)).await.unwrap();
+    t.store
+        .create_visit(visit(b.id, sam.id, day, 2), at(1))
+        .await
+        .unwrap();
+    t.store
+        .create_visit(visit(a.id, sam.id, day, 1), at(1))
+        .await
+        .unwrap();
+    t.store
+        .create_visit(visit(a.id, sam.id, day + Duration::days(1), 0), at(1))
+        .await
+        .unwrap();
+    t.store
+        .create_visit(visit(a.id, priya.id, day, 0), at(1))
+        .await
+        .unwrap();
 
     let route = t.store.technician_day(sam.id, day).await.unwrap();
     let order: Vec<_> = route.iter().map(|v| v.customer_id).collect();
@@ -190,7 +300,10 @@ async fn a_technicians_day_lists_only_their_visits_on_that_day_in_order() {
     assert!(t.store.technician_serves(sam.id, b.id).await.unwrap());
     assert!(t.store.technician_serves(priya.id, a.id).await.unwrap());
     assert!(!t.store.technician_serves(priya.id, b.id).await.unwrap());
-    let served = CustomerFilter { served_by: Some(priya.id), ..Default::default() };
+    let served = CustomerFilter {
+        served_by: Some(priya.id),
+        ..Default::default()
+    };
     assert_eq!(t.store.list_customers(&served).await.unwrap().len(), 1);
 }
 
@@ -198,20 +311,43 @@ async fn a_technicians_day_lists_only_their_visits_on_that_day_in_order() {
 async fn the_demo_has_dorothy_and_a_route_for_every_technician_today() {
     let t = sqlite_store().await;
     let today = NaiveDate::from_ymd_opt(2026, 3, 10).unwrap();
-    store::demo::seed(t.store.as_ref(), today, at(10)).await.unwrap();
+    store::demo::seed(t.store.as_ref(), today, at(10))
+        .await
+        .unwrap();
 
-    let all = t.store.list_customers(&CustomerFilter::default()).await.unwrap();
+    let all = t
+        .store
+        .list_customers(&CustomerFilter::default())
+        .await
+        .unwrap();
     assert!(all.len() >= 40, "{} customers", all.len());
     let dorothy = all.iter().find(|c| c.name == store::demo::DOROTHY).unwrap();
-    assert_eq!(dorothy.top_priority.as_deref(), Some(store::demo::SAME_TECHNICIAN));
+    assert_eq!(
+        dorothy.top_priority.as_deref(),
+        Some(store::demo::SAME_TECHNICIAN)
+    );
 
     let techs = t.store.list_users(Some(Role::Technician)).await.unwrap();
     assert_eq!(techs.len(), 3);
     for tech in techs {
         let route = t.store.technician_day(tech.id, today).await.unwrap();
-        assert_eq!(route.len(), 5, "{} has {} stops today", tech.name, route.len());
+        assert_eq!(
+            route.len(),
+            5,
+            "{} has {} stops today",
+            tech.name,
+            route.len()
+        );
     }
-    let (office, hash) = t.store.find_login("office@rapport.example").await.unwrap().unwrap();
+    let (office, hash) = t
+        .store
+        .find_login("office@rapport.example")
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(office.role, Role::Office);
-    assert!(store::password::verify_password(store::demo::DEMO_PASSWORD, &hash));
+    assert!(store::password::verify_password(
+        store::demo::DEMO_PASSWORD,
+        &hash
+    ));
 }

@@ -4,11 +4,7 @@ use leptos::prelude::*;
 
 /// Logs in and redirects to `next` (or the user's home page).
 #[server(endpoint = "auth/login")]
-pub async fn login(
-    email: String,
-    password: String,
-    next: Option<String>,
-) -> Result<(), AppError> {
+pub async fn login(email: String, password: String, next: Option<String>) -> Result<(), AppError> {
     super::ssr::login(email, password, next.unwrap_or_default()).await
 }
 

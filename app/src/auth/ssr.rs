@@ -20,7 +20,9 @@ pub async fn login(email: String, password: String, next: String) -> Result<(), 
     let state = app_state()?;
     let email = email.trim().to_lowercase();
     if email.is_empty() || password.is_empty() {
-        return Err(with_status(AppError::Invalid("Enter your email and password.".into())));
+        return Err(with_status(AppError::Invalid(
+            "Enter your email and password.".into(),
+        )));
     }
     let now = state.clock.now();
     let since = now - Duration::minutes(FAILURE_WINDOW_MINUTES);
@@ -61,13 +63,14 @@ async fn check_password(
     let found = state.store.find_login(email).await?;
     let hash = match &found {
         Some((_, hash)) => hash.clone(),
-        None => DUMMY.get_or_init(|| hash_password("not a real password")).clone(),
+        None => DUMMY
+            .get_or_init(|| hash_password("not a real password"))
+            .clone(),
     };
-    let ok = tokio::task::spawn_blocking(move || {
-        store::password::verify_password(&password, &hash)
-    })
-    .await
-    .map_err(|_| AppError::Internal)?;
+    let ok =
+        tokio::task::spawn_blocking(move || store::password::verify_password(&password, &hash))
+            .await
+            .map_err(|_| AppError::Internal)?;
     Ok(found.filter(|_| ok).map(|(user, _)| user))
 }
 
@@ -90,8 +93,10 @@ async fn start_session(state: &AppState, user: &UserSummary) -> Result<(), AppEr
 }
 
 fn set_cookie(value: &str) {
-    if let (Some(resp), Ok(value)) = (use_context::<ResponseOptions>(), HeaderValue::from_str(value))
-    {
+    if let (Some(resp), Ok(value)) = (
+        use_context::<ResponseOptions>(),
+        HeaderValue::from_str(value),
+    ) {
         resp.append_header(SET_COOKIE, value);
     }
 }
@@ -99,18 +104,30 @@ fn set_cookie(value: &str) {
 pub async fn logout() -> Result<(), AppError> {
     let state = app_state()?;
     let token = use_context::<http::request::Parts>().and_then(|p| {
-        let header = p.headers.get(http::header::COOKIE)?.to_str().ok()?.to_string();
+        let header = p
+            .headers
+            .get(http::header::COOKIE)?
+            .to_str()
+            .ok()?
+            .to_string();
         cookie::find(&header, super::SESSION_COOKIE)
     });
     if let Some(token) = token {
-        state.store.revoke_session(&token_hash(&token), state.clock.now()).await?;
+        state
+            .store
+            .revoke_session(&token_hash(&token), state.clock.now())
+            .await?;
     }
     set_cookie(&cookie::cleared(state.secure_cookies));
     redirect("/login");
     Ok(())
 }
 
-pub async fn create_first_admin(name: String, email: String, password: String) -> Result<(), AppError> {
+pub async fn create_first_admin(
+    name: String,
+    email: String,
+    password: String,
+) -> Result<(), AppError> {
     let state = app_state()?;
     if state.store.user_count().await? > 0 || current_user().is_some() {
         return Err(with_status(AppError::Forbidden(
@@ -120,13 +137,20 @@ pub async fn create_first_admin(name: String, email: String, password: String) -
     let name = name.trim().to_string();
     let email = email.trim().to_lowercase();
     if name.is_empty() || !email.contains('@') {
-        return Err(with_status(AppError::Invalid("Enter your name and a valid email.".into())));
+        return Err(with_status(AppError::Invalid(
+            "Enter your name and a valid email.".into(),
+        )));
     }
     check_new_password(&password).map_err(|m| with_status(AppError::Invalid(m)))?;
     let password_hash = tokio::task::spawn_blocking(move || hash_password(&password))
         .await
         .map_err(|_| AppError::Internal)?;
-    let new = NewUser { email, name, role: Role::Admin, password_hash };
+    let new = NewUser {
+        email,
+        name,
+        role: Role::Admin,
+        password_hash,
+    };
     let user = state.store.create_user(new, state.clock.now()).await?;
     start_session(&state, &user).await?;
     redirect(user.role.home_path());

@@ -1,6 +1,8 @@
 use super::{get_customer, AssignTechnicians, CustomerDetail};
 use crate::layout::{ErrorMessage, LoadError};
-use crate::priorities::{AddPriority, AddPriorityForm, EditPriority, PrioritiesCard, PriorityActions, RetirePriority};
+use crate::priorities::{
+    AddPriority, AddPriorityForm, EditPriority, PrioritiesCard, PriorityActions, RetirePriority,
+};
 use domain::links::{maps_url, tel_url};
 use domain::{UserSummary, Visit};
 use leptos::prelude::*;

@@ -17,7 +17,10 @@ pub fn NewCustomerPage() -> impl IntoView {
 #[component]
 pub fn EditCustomerPage() -> impl IntoView {
     let params = use_params_map();
-    let detail = Resource::new(move || params.read().get("id").unwrap_or_default(), get_customer);
+    let detail = Resource::new(
+        move || params.read().get("id").unwrap_or_default(),
+        get_customer,
+    );
     view! {
         <Title text="Edit customer" />
         <h1>"Edit customer"</h1>
@@ -36,12 +39,20 @@ pub fn EditCustomerPage() -> impl IntoView {
 #[component]
 fn CustomerForm(customer: Option<Customer>) -> impl IntoView {
     let save = ServerAction::<SaveCustomer>::new();
-    let id = customer.as_ref().map(|c| c.id.to_string()).unwrap_or_default();
-    let field = |f: fn(&Customer) -> &String| customer.as_ref().map(|c| f(c).clone()).unwrap_or_default();
+    let id = customer
+        .as_ref()
+        .map(|c| c.id.to_string())
+        .unwrap_or_default();
+    let field =
+        |f: fn(&Customer) -> &String| customer.as_ref().map(|c| f(c).clone()).unwrap_or_default();
     let (name, contact) = (field(|c| &c.name), field(|c| &c.contact_name));
     let (address, phone) = (field(|c| &c.address), field(|c| &c.phone));
     let (email, access) = (field(|c| &c.email), field(|c| &c.access_notes));
-    let cancel = if id.is_empty() { "/customers".to_string() } else { format!("/customers/{id}") };
+    let cancel = if id.is_empty() {
+        "/customers".to_string()
+    } else {
+        format!("/customers/{id}")
+    };
     view! {
         <ActionForm action=save attr:class="card form">
             <input type="hidden" name="id" value=id />

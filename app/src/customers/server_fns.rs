@@ -47,7 +47,14 @@ pub async fn save_customer(
     email: String,
     access_notes: String,
 ) -> Result<(), AppError> {
-    let draft = domain::CustomerDraft { name, contact_name, address, phone, email, access_notes };
+    let draft = domain::CustomerDraft {
+        name,
+        contact_name,
+        address,
+        phone,
+        email,
+        access_notes,
+    };
     ssr::save(id.unwrap_or_default(), draft).await
 }
 
@@ -64,8 +71,8 @@ pub async fn assign_technicians(
 #[cfg(feature = "ssr")]
 mod ssr {
     use super::CustomerDetail;
-    use crate::state::with_status;
     use crate::error::AppError;
+    use crate::state::with_status;
     use crate::state::*;
     use chrono::Duration;
     use domain::{CustomerDraft, Role};
@@ -75,12 +82,13 @@ mod ssr {
     pub async fn customer_detail(raw_id: &str) -> Result<CustomerDetail, AppError> {
         let (state, user) = (app_state()?, require_user()?);
         let id = parse_id(raw_id, "customer").map_err(with_status)?;
-        require_customer_access(&state, &user, id).await.map_err(with_status)?;
-        let customer = state
-            .store
-            .get_customer(id)
-            .await?
-            .ok_or_else(|| with_status(AppError::NotFound("No customer has that id.".into())))?;
+        require_customer_access(&state, &user, id)
+            .await
+            .map_err(with_status)?;
+        let customer =
+            state.store.get_customer(id).await?.ok_or_else(|| {
+                with_status(AppError::NotFound("No customer has that id.".into()))
+            })?;
         let priorities = domain::priority::for_display(state.store.priorities_of(&[id]).await?);
         let users = state.store.list_users(None).await?;
         let names: HashMap<Uuid, String> = users.iter().map(|u| (u.id, u.name.clone())).collect();
@@ -98,7 +106,10 @@ mod ssr {
             .collect();
         let can_manage = user.role.sees_all_customers();
         let technicians = if can_manage {
-            users.into_iter().filter(|u| u.role == Role::Technician).collect()
+            users
+                .into_iter()
+                .filter(|u| u.role == Role::Technician)
+                .collect()
         } else {
             vec![]
         };
@@ -116,10 +127,15 @@ mod ssr {
     pub async fn save(raw_id: String, draft: CustomerDraft) -> Result<(), AppError> {
         let state = app_state()?;
         require_role(OFFICE_ROLES).map_err(with_status)?;
-        let draft = draft.validate().map_err(|m| with_status(AppError::Invalid(m)))?;
+        let draft = draft
+            .validate()
+            .map_err(|m| with_status(AppError::Invalid(m)))?;
         let now = state.clock.now();
         let customer = if raw_id.trim().is_empty() {
-            state.store.create_customer(domain::new_id(), draft, None, now).await?
+            state
+                .store
+                .create_customer(domain::new_id(), draft, None, now)
+                .await?
         } else {
             let id = parse_id(&raw_id, "customer").map_err(with_status)?;
             state.store.update_customer(id, draft, now).await?
@@ -138,7 +154,10 @@ mod ssr {
             let msg = "The backup must be someone other than the assigned technician.";
             return Err(with_status(AppError::Invalid(msg.into())));
         }
-        state.store.set_technicians(id, assigned, backup, state.clock.now()).await?;
+        state
+            .store
+            .set_technicians(id, assigned, backup, state.clock.now())
+            .await?;
         Ok(())
     }
 
@@ -150,7 +169,9 @@ mod ssr {
         let id = parse_id(raw, "technician").map_err(with_status)?;
         match state.store.get_user(id).await? {
             Some(u) if u.role == Role::Technician => Ok(Some(id)),
-            _ => Err(with_status(AppError::Invalid("Choose one of the technicians.".into()))),
+            _ => Err(with_status(AppError::Invalid(
+                "Choose one of the technicians.".into(),
+            ))),
         }
     }
 }

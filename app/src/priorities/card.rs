@@ -16,7 +16,11 @@ pub struct PriorityActions {
 impl PriorityActions {
     /// Changes whenever any of the actions completes, so pages can reload what they show.
     pub fn versions(&self) -> (usize, usize, usize) {
-        (self.add.version().get(), self.edit.version().get(), self.retire.version().get())
+        (
+            self.add.version().get(),
+            self.edit.version().get(),
+            self.retire.version().get(),
+        )
     }
 }
 
@@ -35,7 +39,8 @@ pub fn PrioritiesCard(
         _ => view! { <h3>{title.clone()}</h3> }.into_any(),
     };
     let body = if priorities.is_empty() {
-        view! { <p class="muted">"No priorities recorded yet. Ask what matters to them."</p> }.into_any()
+        view! { <p class="muted">"No priorities recorded yet. Ask what matters to them."</p> }
+            .into_any()
     } else {
         view! {
             <ul class="priorities">
@@ -77,8 +82,14 @@ fn PriorityItem(priority: Priority, actions: Option<PriorityActions>) -> impl In
 fn PriorityEditor(priority: Priority, actions: PriorityActions) -> impl IntoView {
     // Each form owns its copies: form children are re-runnable closures.
     let (edit_id, retire_id) = (priority.id.to_string(), priority.id.to_string());
-    let (text_id, text_for) = (format!("edit-{}", priority.id), format!("edit-{}", priority.id));
-    let (pin_id, pin_for) = (format!("pin-{}", priority.id), format!("pin-{}", priority.id));
+    let (text_id, text_for) = (
+        format!("edit-{}", priority.id),
+        format!("edit-{}", priority.id),
+    );
+    let (pin_id, pin_for) = (
+        format!("pin-{}", priority.id),
+        format!("pin-{}", priority.id),
+    );
     let retire_label = format!("Retire: {}", priority.text);
     let (text, pinned) = (priority.text, priority.pinned);
     view! {

@@ -1,5 +1,5 @@
 use crate::error::AppError;
-use domain::{Priority, PriorityDraft};
+use domain::Priority;
 use leptos::prelude::*;
 
 /// Anyone who serves the customer may add a priority they heard.
@@ -9,7 +9,10 @@ pub async fn add_priority(
     text: String,
     pinned: Option<String>,
 ) -> Result<Priority, AppError> {
-    let draft = PriorityDraft { text, pinned: pinned.is_some() };
+    let draft = domain::PriorityDraft {
+        text,
+        pinned: pinned.is_some(),
+    };
     ssr::add(&customer_id, draft).await
 }
 
@@ -19,7 +22,10 @@ pub async fn edit_priority(
     text: String,
     pinned: Option<String>,
 ) -> Result<Priority, AppError> {
-    let draft = PriorityDraft { text, pinned: pinned.is_some() };
+    let draft = domain::PriorityDraft {
+        text,
+        pinned: pinned.is_some(),
+    };
     ssr::edit(&id, draft).await
 }
 
@@ -40,7 +46,9 @@ mod ssr {
         let (state, user) = (app_state()?, require_user()?);
         let customer_id = parse_id(customer_id, "customer")?;
         require_customer_access(&state, &user, customer_id).await?;
-        let draft = draft.validate().map_err(|m| with_status(AppError::Invalid(m)))?;
+        let draft = draft
+            .validate()
+            .map_err(|m| with_status(AppError::Invalid(m)))?;
         let new = NewPriority {
             id: domain::new_id(),
             customer_id,
@@ -49,18 +57,23 @@ mod ssr {
             heard_role: user.role,
             heard_at: state.clock.now(),
         };
-        Ok(state.store.add_priority(new).await.map_err(|e| with_status(e.into()))?)
+        Ok(state
+            .store
+            .add_priority(new)
+            .await
+            .map_err(|e| with_status(e.into()))?)
     }
 
     /// Loads a priority the user may change, or refuses.
-    async fn editable(state: &AppState, raw_id: &str) -> Result<(Priority, domain::UserSummary), AppError> {
+    async fn editable(
+        state: &AppState,
+        raw_id: &str,
+    ) -> Result<(Priority, domain::UserSummary), AppError> {
         let user = require_user()?;
         let id = parse_id(raw_id, "priority")?;
-        let priority = state
-            .store
-            .get_priority(id)
-            .await?
-            .ok_or_else(|| with_status(AppError::NotFound("That priority does not exist.".into())))?;
+        let priority = state.store.get_priority(id).await?.ok_or_else(|| {
+            with_status(AppError::NotFound("That priority does not exist.".into()))
+        })?;
         require_customer_access(state, &user, priority.customer_id).await?;
         Ok((priority, user))
     }
@@ -68,15 +81,25 @@ mod ssr {
     pub async fn edit(raw_id: &str, draft: PriorityDraft) -> Result<Priority, AppError> {
         let state = app_state()?;
         let (priority, user) = editable(&state, raw_id).await?;
-        let draft = draft.validate().map_err(|m| with_status(AppError::Invalid(m)))?;
+        let draft = draft
+            .validate()
+            .map_err(|m| with_status(AppError::Invalid(m)))?;
         let now = state.clock.now();
-        Ok(state.store.edit_priority(priority.id, draft, user.id, now).await.map_err(|e| with_status(e.into()))?)
+        Ok(state
+            .store
+            .edit_priority(priority.id, draft, user.id, now)
+            .await
+            .map_err(|e| with_status(e.into()))?)
     }
 
     pub async fn retire(raw_id: &str) -> Result<Priority, AppError> {
         let state = app_state()?;
         let (priority, user) = editable(&state, raw_id).await?;
         let now = state.clock.now();
-        Ok(state.store.retire_priority(priority.id, user.id, now).await.map_err(|e| with_status(e.into()))?)
+        Ok(state
+            .store
+            .retire_priority(priority.id, user.id, now)
+            .await
+            .map_err(|e| with_status(e.into()))?)
     }
 }

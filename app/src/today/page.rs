@@ -38,7 +38,11 @@ pub fn TodayPage() -> impl IntoView {
 /// One stop: who, when, where, and what matters to them, before knocking.
 #[component]
 fn StopCard(number: usize, stop: Stop) -> impl IntoView {
-    let Stop { visit, customer, priorities } = stop;
+    let Stop {
+        visit,
+        customer,
+        priorities,
+    } = stop;
     let heading_id = format!("stop-{}", visit.id);
     let labelled_by = heading_id.clone();
     view! {

@@ -36,9 +36,12 @@ pub async fn today_route() -> Result<DayRoute, AppError> {
         // `get`, not `remove`: two visits to one customer on one day both show them.
         let list = priorities.get(&customer.id).cloned().unwrap_or_default();
         let priorities = domain::priority::for_display(list);
-        stops.push(Stop { visit, customer, priorities });
+        stops.push(Stop {
+            visit,
+            customer,
+            priorities,
+        });
     }
     domain::visit::route_order(&mut stops);
     Ok(DayRoute { date, stops })
 }
-

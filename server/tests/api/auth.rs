@@ -14,7 +14,10 @@ async fn pages_without_a_session_redirect_to_login_and_api_calls_get_401() {
     let c = client();
     let res = c.get(app.url("/customers?q=gift")).send().await.unwrap();
     assert!(res.status().is_redirection());
-    assert_eq!(res.headers()["location"], "/login?next=/customers%3Fq%3Dgift");
+    assert_eq!(
+        res.headers()["location"],
+        "/login?next=/customers%3Fq%3Dgift"
+    );
     let res = app.call(&c, "customers/list", &[("search", "")]).await;
     assert_eq!(res.status().as_u16(), 401);
     let res = c.get(app.url("/login")).send().await.unwrap();
@@ -28,19 +31,35 @@ async fn the_first_visitor_of_a_new_installation_creates_the_admin_and_only_once
     let res = c.get(app.url("/customers")).send().await.unwrap();
     assert_eq!(res.headers()["location"], "/setup");
 
-    let form = [("name", "Ada Owner"), ("email", "ada@example.com"), ("password", "short")];
+    let form = [
+        ("name", "Ada Owner"),
+        ("email", "ada@example.com"),
+        ("password", "short"),
+    ];
     let res = app.call(&c, "auth/setup", &form).await;
     assert!(message(&json(res, 422).await).contains("at least 10 characters"));
 
-    let form = [("name", "Ada Owner"), ("email", "ada@example.com"), ("password", "a long passphrase")];
+    let form = [
+        ("name", "Ada Owner"),
+        ("email", "ada@example.com"),
+        ("password", "a long passphrase"),
+    ];
     let res = app.call(&c, "auth/setup", &form).await;
-    assert!(res.status().is_success() || res.status().is_redirection(), "{}", res.status());
+    assert!(
+        res.status().is_success() || res.status().is_redirection(),
+        "{}",
+        res.status()
+    );
     // Signed in straight away, as admin.
     let me = json(app.call(&c, "auth/me", &[]).await, 200).await;
     assert_eq!(me["role"], "admin");
 
     let other = client();
-    let form = [("name", "Mallory"), ("email", "m@example.com"), ("password", "another long one")];
+    let form = [
+        ("name", "Mallory"),
+        ("email", "m@example.com"),
+        ("password", "another long one"),
+    ];
     let res = app.call(&other, "auth/setup", &form).await;
     assert_eq!(res.status().as_u16(), 403);
     assert_eq!(app.store.user_count().await.unwrap(), 1);
@@ -51,8 +70,16 @@ async fn a_wrong_password_and_an_unknown_email_get_the_same_clear_message() {
     let app = spawn_app(true).await;
     let c = client();
     let wrong_pw = json(app.login(&c, OFFICE, "not the password").await, 422).await;
-    let unknown = json(app.login(&c, "nobody@example.com", "not the password").await, 422).await;
-    assert_eq!(message(&wrong_pw), "That email and password do not match an account.");
+    let unknown = json(
+        app.login(&c, "nobody@example.com", "not the password")
+            .await,
+        422,
+    )
+    .await;
+    assert_eq!(
+        message(&wrong_pw),
+        "That email and password do not match an account."
+    );
     assert_eq!(wrong_pw, unknown);
 }
 
@@ -60,12 +87,18 @@ async fn a_wrong_password_and_an_unknown_email_get_the_same_clear_message() {
 async fn many_failed_logins_lock_the_account_for_a_while() {
     let app = spawn_app(true).await;
     for _ in 0..10 {
-        app.store.record_login_failure(OFFICE, Utc::now()).await.unwrap();
+        app.store
+            .record_login_failure(OFFICE, Utc::now())
+            .await
+            .unwrap();
     }
     let c = client();
     let res = app.login(&c, OFFICE, store::demo::DEMO_PASSWORD).await;
     let body = json(res, 429).await;
-    assert!(message(&body).contains("Too many failed attempts"), "{body}");
+    assert!(
+        message(&body).contains("Too many failed attempts"),
+        "{body}"
+    );
 }
 
 #[tokio::test]
@@ -75,7 +108,10 @@ async fn login_sets_a_http_only_same_site_cookie_and_logout_revokes_it() {
     let res = app.login(&c, OFFICE, store::demo::DEMO_PASSWORD).await;
     let cookie = res.headers()["set-cookie"].to_str().unwrap().to_string();
     assert!(cookie.starts_with("rapport_session="));
-    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"), "{cookie}");
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"),
+        "{cookie}"
+    );
     let token = cookie.split(';').next().unwrap().to_string();
 
     let res = app.call(&c, "auth/logout", &[]).await;
@@ -98,6 +134,8 @@ async fn oversized_requests_are_refused_before_they_are_read() {
     let app = spawn_app(true).await;
     let c = app.login_as(OFFICE).await;
     let huge = "x".repeat(2 * 1024 * 1024);
-    let res = app.call(&c, "customers/list", &[("search", huge.as_str())]).await;
+    let res = app
+        .call(&c, "customers/list", &[("search", huge.as_str())])
+        .await;
     assert_eq!(res.status().as_u16(), 413);
 }

@@ -2,7 +2,11 @@ use crate::helpers::*;
 use serde_json::Value;
 
 async fn find_customer(app: &TestApp, c: &reqwest::Client, search: &str) -> Value {
-    let list = json(app.call(c, "customers/list", &[("search", search)]).await, 200).await;
+    let list = json(
+        app.call(c, "customers/list", &[("search", search)]).await,
+        200,
+    )
+    .await;
     list[0].clone()
 }
 
@@ -10,17 +14,32 @@ async fn find_customer(app: &TestApp, c: &reqwest::Client, search: &str) -> Valu
 async fn office_searches_every_customer_and_a_technician_sees_only_their_own() {
     let app = spawn_app(true).await;
     let office = app.login_as(OFFICE).await;
-    let all = json(app.call(&office, "customers/list", &[("search", "")]).await, 200).await;
+    let all = json(
+        app.call(&office, "customers/list", &[("search", "")]).await,
+        200,
+    )
+    .await;
     assert!(all.as_array().unwrap().len() >= 40);
-    let found = json(app.call(&office, "customers/list", &[("search", "gift")]).await, 200).await;
+    let found = json(
+        app.call(&office, "customers/list", &[("search", "gift")])
+            .await,
+        200,
+    )
+    .await;
     assert_eq!(found[0]["name"], store::demo::DOROTHY);
     assert_eq!(found[0]["top_priority"], store::demo::SAME_TECHNICIAN);
 
     let sam = app.login_as(SAM).await;
-    let mine = json(app.call(&sam, "customers/list", &[("search", "")]).await, 200).await;
+    let mine = json(
+        app.call(&sam, "customers/list", &[("search", "")]).await,
+        200,
+    )
+    .await;
     let mine = mine.as_array().unwrap();
     assert!(!mine.is_empty() && mine.len() < all.as_array().unwrap().len());
-    assert!(mine.iter().all(|c| c["assigned_technician_name"] == "Sam Ortiz"));
+    assert!(mine
+        .iter()
+        .all(|c| c["assigned_technician_name"] == "Sam Ortiz"));
 }
 
 #[tokio::test]
@@ -32,7 +51,11 @@ async fn a_technician_cannot_open_another_technicians_customer() {
     let id = dorothy["id"].as_str().unwrap();
     let res = app.call(&priya, "customers/get", &[("id", id)]).await;
     assert_eq!(res.status().as_u16(), 403);
-    let res = client().get(app.url(&format!("/customers/{id}"))).send().await.unwrap();
+    let res = client()
+        .get(app.url(&format!("/customers/{id}")))
+        .send()
+        .await
+        .unwrap();
     assert!(res.status().is_redirection(), "no session: to login");
 }
 
@@ -50,35 +73,85 @@ async fn office_creates_and_edits_a_customer_and_assigns_a_technician() {
         ("access_notes", "Back door"),
     ];
     let res = app.call(&office, "customers/save", &form).await;
-    assert!(res.status().is_success() || res.status().is_redirection(), "{}", res.status());
+    assert!(
+        res.status().is_success() || res.status().is_redirection(),
+        "{}",
+        res.status()
+    );
     let acme = find_customer(&app, &office, "acme").await;
     assert_eq!(acme["name"], "Acme Corner Store");
     let id = acme["id"].as_str().unwrap().to_string();
 
-    let bad = [("id", id.as_str()), ("name", ""), ("contact_name", ""), ("address", ""),
-        ("phone", ""), ("email", ""), ("access_notes", "")];
+    let bad = [
+        ("id", id.as_str()),
+        ("name", ""),
+        ("contact_name", ""),
+        ("address", ""),
+        ("phone", ""),
+        ("email", ""),
+        ("access_notes", ""),
+    ];
     let res = app.call(&office, "customers/save", &bad).await;
     assert_eq!(message(&json(res, 422).await), "Name is required.");
 
     let sam = app.store.find_login(SAM).await.unwrap().unwrap().0;
     let sam_id = sam.id.to_string();
-    let form = [("customer_id", id.as_str()), ("assigned", sam_id.as_str()), ("backup", "")];
+    let form = [
+        ("customer_id", id.as_str()),
+        ("assigned", sam_id.as_str()),
+        ("backup", ""),
+    ];
     json(app.call(&office, "customers/assign", &form).await, 200).await;
-    let detail = json(app.call(&office, "customers/get", &[("id", &id)]).await, 200).await;
+    let detail = json(
+        app.call(&office, "customers/get", &[("id", &id)]).await,
+        200,
+    )
+    .await;
     assert_eq!(detail["assigned_name"], "Sam Ortiz");
 
     // Only technicians can be assigned, and technicians cannot edit customers.
-    let office_id = app.store.find_login(OFFICE).await.unwrap().unwrap().0.id.to_string();
-    let form = [("customer_id", id.as_str()), ("assigned", office_id.as_str()), ("backup", "")];
-    assert_eq!(app.call(&office, "customers/assign", &form).await.status().as_u16(), 422);
+    let office_id = app
+        .store
+        .find_login(OFFICE)
+        .await
+        .unwrap()
+        .unwrap()
+        .0
+        .id
+        .to_string();
+    let form = [
+        ("customer_id", id.as_str()),
+        ("assigned", office_id.as_str()),
+        ("backup", ""),
+    ];
+    assert_eq!(
+        app.call(&office, "customers/assign", &form)
+            .await
+            .status()
+            .as_u16(),
+        422
+    );
     let sam_client = app.login_as(SAM).await;
-    let res = app.call(&sam_client, "customers/save", &form_with_name(&id, "Hijacked")).await;
+    let res = app
+        .call(
+            &sam_client,
+            "customers/save",
+            &form_with_name(&id, "Hijacked"),
+        )
+        .await;
     assert_eq!(res.status().as_u16(), 403);
 }
 
 fn form_with_name<'a>(id: &'a str, name: &'a str) -> [(&'a str, &'a str); 7] {
-    [("id", id), ("name", name), ("contact_name", ""), ("address", ""), ("phone", ""),
-        ("email", ""), ("access_notes", "")]
+    [
+        ("id", id),
+        ("name", name),
+        ("contact_name", ""),
+        ("address", ""),
+        ("phone", ""),
+        ("email", ""),
+        ("access_notes", ""),
+    ]
 }
 
 #[tokio::test]
@@ -103,8 +176,16 @@ async fn the_customer_page_is_rendered_on_the_server_with_priorities_first() {
 async fn an_unknown_or_malformed_customer_id_gets_a_clear_answer() {
     let app = spawn_app(true).await;
     let office = app.login_as(OFFICE).await;
-    let res = app.call(&office, "customers/get", &[("id", "not-a-uuid")]).await;
+    let res = app
+        .call(&office, "customers/get", &[("id", "not-a-uuid")])
+        .await;
     assert!(message(&json(res, 422).await).contains("is not a valid customer id"));
-    let res = app.call(&office, "customers/get", &[("id", &uuid::Uuid::now_v7().to_string())]).await;
+    let res = app
+        .call(
+            &office,
+            "customers/get",
+            &[("id", &uuid::Uuid::now_v7().to_string())],
+        )
+        .await;
     assert_eq!(res.status().as_u16(), 404);
 }

@@ -16,11 +16,17 @@ pub async fn spawn_app(demo: bool) -> TestApp {
     let url = format!("sqlite://{}", dir.path().join("rapport.db").display());
     let mut config = Config::for_tests(url);
     config.demo = demo;
-    let app = Application::build(config, Clock::system()).await.expect("server builds");
+    let app = Application::build(config, Clock::system())
+        .await
+        .expect("server builds");
     let base = format!("http://{}", app.address());
     let store = app.state.app.store.clone();
     tokio::spawn(app.run_until_stopped());
-    TestApp { base, store, _dir: dir }
+    TestApp {
+        base,
+        store,
+        _dir: dir,
+    }
 }
 
 /// A browser-like client: keeps cookies, does not follow redirects so tests can see them.
@@ -52,12 +58,21 @@ impl TestApp {
     pub async fn login_as(&self, email: &str) -> Client {
         let c = client();
         let res = self.login(&c, email, store::demo::DEMO_PASSWORD).await;
-        assert!(res.status().is_success() || res.status().is_redirection(), "login {}", res.status());
+        assert!(
+            res.status().is_success() || res.status().is_redirection(),
+            "login {}",
+            res.status()
+        );
         c
     }
 
     pub async fn login(&self, client: &Client, email: &str, password: &str) -> Response {
-        self.call(client, "auth/login", &[("email", email), ("password", password)]).await
+        self.call(
+            client,
+            "auth/login",
+            &[("email", email), ("password", password)],
+        )
+        .await
     }
 }
 

@@ -15,7 +15,11 @@ const SERVED_BY: &str = "(c.assigned_technician_id = ?1 OR c.backup_technician_i
 #[async_trait]
 impl Customers for SqliteStore {
     async fn list_customers(&self, filter: &CustomerFilter) -> StoreResult<Vec<CustomerSummary>> {
-        let served = if filter.served_by.is_some() { SERVED_BY } else { "?1 IS NULL" };
+        let served = if filter.served_by.is_some() {
+            SERVED_BY
+        } else {
+            "?1 IS NULL"
+        };
         let sql = format!(
             "SELECT c.id, c.name, c.address, c.phone, u.name AS assigned_technician_name,
                 (SELECT p.text FROM priorities p
@@ -38,10 +42,12 @@ impl Customers for SqliteStore {
     }
 
     async fn get_customer(&self, id: Uuid) -> StoreResult<Option<Customer>> {
-        Ok(sqlx::query_as(&format!("SELECT {CUSTOMER_COLUMNS} FROM customers WHERE id = ?"))
-            .bind(id)
-            .fetch_optional(&self.pool)
-            .await?)
+        Ok(sqlx::query_as(&format!(
+            "SELECT {CUSTOMER_COLUMNS} FROM customers WHERE id = ?"
+        ))
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?)
     }
 
     async fn create_customer(

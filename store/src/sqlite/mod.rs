@@ -62,4 +62,3 @@ fn like_pattern(term: &str) -> String {
         .replace('_', "\\_");
     format!("%{escaped}%")
 }
-

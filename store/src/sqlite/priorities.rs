@@ -128,7 +128,12 @@ impl Priorities for SqliteStore {
         Ok(priority)
     }
 
-    async fn retire_priority(&self, id: Uuid, by: Uuid, at: DateTime<Utc>) -> StoreResult<Priority> {
+    async fn retire_priority(
+        &self,
+        id: Uuid,
+        by: Uuid,
+        at: DateTime<Utc>,
+    ) -> StoreResult<Priority> {
         let mut tx = self.pool.begin().await?;
         let version = next_version(&mut tx).await?;
         let changed = sqlx::query(

@@ -40,15 +40,22 @@ impl Sessions for SqliteStore {
         // database formats instants.
         Ok(row
             .filter(|(.., expires_at)| *expires_at > now)
-            .map(|(id, email, name, role, _)| UserSummary { id, email, name, role }))
+            .map(|(id, email, name, role, _)| UserSummary {
+                id,
+                email,
+                name,
+                role,
+            }))
     }
 
     async fn revoke_session(&self, token_hash: &str, at: DateTime<Utc>) -> StoreResult<()> {
-        sqlx::query("UPDATE sessions SET revoked_at = ? WHERE token_hash = ? AND revoked_at IS NULL")
-            .bind(at)
-            .bind(token_hash)
-            .execute(&self.pool)
-            .await?;
+        sqlx::query(
+            "UPDATE sessions SET revoked_at = ? WHERE token_hash = ? AND revoked_at IS NULL",
+        )
+        .bind(at)
+        .bind(token_hash)
+        .execute(&self.pool)
+        .await?;
         Ok(())
     }
 
@@ -62,11 +69,12 @@ impl Sessions for SqliteStore {
     }
 
     async fn login_failures_since(&self, email: &str, since: DateTime<Utc>) -> StoreResult<i64> {
-        let times: Vec<(DateTime<Utc>,)> =
-            sqlx::query_as("SELECT failed_at FROM login_failures WHERE email = ? ORDER BY id DESC LIMIT 100")
-                .bind(email.trim().to_lowercase())
-                .fetch_all(&self.pool)
-                .await?;
+        let times: Vec<(DateTime<Utc>,)> = sqlx::query_as(
+            "SELECT failed_at FROM login_failures WHERE email = ? ORDER BY id DESC LIMIT 100",
+        )
+        .bind(email.trim().to_lowercase())
+        .fetch_all(&self.pool)
+        .await?;
         Ok(times.iter().filter(|(t,)| *t >= since).count() as i64)
     }
 

@@ -24,8 +24,15 @@ impl Users for SqliteStore {
         .bind(at)
         .execute(&self.pool)
         .await
-        .map_err(|e| StoreError::unique_or(e, format!("A user with email {email} already exists.")))?;
-        Ok(UserSummary { id, email, name: user.name.trim().to_string(), role: user.role })
+        .map_err(|e| {
+            StoreError::unique_or(e, format!("A user with email {email} already exists."))
+        })?;
+        Ok(UserSummary {
+            id,
+            email,
+            name: user.name.trim().to_string(),
+            role: user.role,
+        })
     }
 
     async fn user_count(&self) -> StoreResult<i64> {
@@ -43,14 +50,26 @@ impl Users for SqliteStore {
         .bind(email.trim().to_lowercase())
         .fetch_optional(&self.pool)
         .await?;
-        Ok(row.map(|(id, email, name, role, hash)| (UserSummary { id, email, name, role }, hash)))
+        Ok(row.map(|(id, email, name, role, hash)| {
+            (
+                UserSummary {
+                    id,
+                    email,
+                    name,
+                    role,
+                },
+                hash,
+            )
+        }))
     }
 
     async fn get_user(&self, id: Uuid) -> StoreResult<Option<UserSummary>> {
-        Ok(sqlx::query_as(&format!("SELECT {USER_COLUMNS} FROM users WHERE id = ?"))
-            .bind(id)
-            .fetch_optional(&self.pool)
-            .await?)
+        Ok(
+            sqlx::query_as(&format!("SELECT {USER_COLUMNS} FROM users WHERE id = ?"))
+                .bind(id)
+                .fetch_optional(&self.pool)
+                .await?,
+        )
     }
 
     async fn list_users(&self, role: Option<Role>) -> StoreResult<Vec<UserSummary>> {

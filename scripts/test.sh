@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Runs every check and test: format, lints (server and wasm side), Rust unit, store and HTTP
+# tests, then the Playwright tests in Debian's Chromium at a desktop and a 375 px phone size.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$HOME/.cargo/bin:$PATH"
+started=$(date +%s)
+step() { printf '\n\033[1m==> %s (%ss)\033[0m\n' "$*" $(( $(date +%s) - started )); }
+
+step "setup"
+scripts/setup.sh --browser
+
+step "format"
+cargo fmt --all --check
+
+step "clippy (server side)"
+cargo clippy --workspace --exclude frontend --all-targets -- -D warnings
+step "clippy (wasm side)"
+cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
+
+step "Rust tests"
+# Not the whole workspace: `frontend` would unify the hydrate and ssr features.
+cargo test --workspace --exclude frontend
+
+step "build the site"
+cargo leptos build
+
+step "browser tests"
+(cd end2end && npx playwright test)
+
+step "all tests passed"
