@@ -62,7 +62,8 @@ impl AppError {
 impl From<store::StoreError> for AppError {
     fn from(e: store::StoreError) -> Self {
         use store::StoreError;
-        match e {
+        // Converted inside a request, so the response gets the matching status.
+        crate::state::with_status(match e {
             StoreError::NotFound(what) => {
                 AppError::NotFound(format!("That {what} does not exist."))
             }
@@ -71,6 +72,6 @@ impl From<store::StoreError> for AppError {
                 tracing::error!(error = %other, "store error");
                 AppError::Internal
             }
-        }
+        })
     }
 }

@@ -10,8 +10,16 @@ use leptos_router::components::{Outlet, A};
 #[component]
 pub fn Layout() -> impl IntoView {
     let me = Resource::new(|| (), |_| who_am_i());
+    let main_ref = NodeRef::<leptos::html::Main>::new();
+    // The router would treat "#main" as a navigation; move focus to the content ourselves.
+    let skip = move |ev: leptos::ev::MouseEvent| {
+        ev.prevent_default();
+        if let Some(main) = main_ref.get() {
+            let _ = main.focus();
+        }
+    };
     view! {
-        <a class="skip-link" href="#main">"Skip to content"</a>
+        <a class="skip-link" href="#main" on:click=skip>"Skip to content"</a>
         <header class="top-bar">
             <Suspense fallback=|| view! { <span class="brand">"Rapport"</span> }>
                 {move || Suspend::new(async move {
@@ -22,7 +30,7 @@ pub fn Layout() -> impl IntoView {
                 })}
             </Suspense>
         </header>
-        <main id="main" tabindex="-1">
+        <main id="main" tabindex="-1" node_ref=main_ref>
             <Outlet />
         </main>
     }

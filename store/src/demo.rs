@@ -335,7 +335,7 @@ pub async fn seed(store: &dyn Store, today: NaiveDate, now: DateTime<Utc>) -> St
             name: demo.name.into(),
             contact_name: demo.contact.into(),
             address: format!("{}, Springfield", demo.street),
-            phone: format!("(555) 01{:02}-{:04}", i % 100, 1000 + i * 37),
+            phone: format!("(555) {:03}-{:04}", 100 + i, 1000 + i * 37),
             email: String::new(),
             access_notes: String::new(),
         };
@@ -379,7 +379,7 @@ async fn seed_priorities(
         // The first priority is what the customer said when signing up (to the office);
         // later ones were heard by the technician on site.
         let hearer = if n == 0 { office } else { tech };
-        let pinned = n == 0 && (text.contains("Same technician") || i % 4 == 0);
+        let pinned = n == 0 && (text.contains("Same technician") || i.is_multiple_of(4));
         store
             .add_priority(NewPriority {
                 id: new_id(),

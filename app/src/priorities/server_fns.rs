@@ -57,11 +57,7 @@ mod ssr {
             heard_role: user.role,
             heard_at: state.clock.now(),
         };
-        Ok(state
-            .store
-            .add_priority(new)
-            .await
-            .map_err(|e| with_status(e.into()))?)
+        Ok(state.store.add_priority(new).await?)
     }
 
     /// Loads a priority the user may change, or refuses.
@@ -88,8 +84,7 @@ mod ssr {
         Ok(state
             .store
             .edit_priority(priority.id, draft, user.id, now)
-            .await
-            .map_err(|e| with_status(e.into()))?)
+            .await?)
     }
 
     pub async fn retire(raw_id: &str) -> Result<Priority, AppError> {
@@ -99,7 +94,6 @@ mod ssr {
         Ok(state
             .store
             .retire_priority(priority.id, user.id, now)
-            .await
-            .map_err(|e| with_status(e.into()))?)
+            .await?)
     }
 }
