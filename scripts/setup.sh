@@ -39,7 +39,7 @@ if [[ "${1:-}" == "--browser" ]]; then
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
   fi
   # Playwright drives that Chromium; it never downloads a browser of its own.
-  if ! cmp -s end2end/package-lock.json end2end/node_modules/.package-lock.json 2>/dev/null; then
+  if [[ ! end2end/node_modules/.package-lock.json -nt end2end/package-lock.json ]]; then
     say "installing the npm packages of end2end/"
     (cd end2end && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund)
   fi

@@ -68,6 +68,7 @@ impl From<store::StoreError> for AppError {
                 AppError::NotFound(format!("That {what} does not exist."))
             }
             StoreError::Conflict(m) => AppError::Conflict(m),
+            StoreError::Refused(m) => AppError::Forbidden(m),
             other => {
                 tracing::error!(error = %other, "store error");
                 AppError::Internal

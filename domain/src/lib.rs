@@ -7,6 +7,7 @@
 pub mod customer;
 pub mod links;
 pub mod priority;
+pub mod sync;
 pub mod user;
 pub mod visit;
 

@@ -47,6 +47,57 @@ impl VisitStatus {
     }
 }
 
+/// How far a visit got, as merged from every device's reports.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Progress {
+    pub status: VisitStatus,
+    pub arrived_at: Option<DateTime<Utc>>,
+    pub departed_at: Option<DateTime<Utc>>,
+    pub skip_reason: Option<String>,
+}
+
+impl VisitStatus {
+    /// Order for merging: like `rank`, with done above skipped (the work happened).
+    fn merge_order(self) -> u8 {
+        match self {
+            VisitStatus::Skipped => 3,
+            VisitStatus::Done => 4,
+            other => other.rank(),
+        }
+    }
+}
+
+/// Merges one reported step into a visit's progress.
+///
+/// Commutative and idempotent, so reports that arrive late, twice or out of order from any
+/// number of devices end in the same state: the status keeps the most advanced step, arrival
+/// and departure keep the earliest time, and of several skip reasons one is chosen by a fixed
+/// rule rather than by arrival order.
+pub fn merge_progress(
+    current: Progress,
+    status: VisitStatus,
+    at: DateTime<Utc>,
+    skip_reason: Option<String>,
+) -> Progress {
+    let earliest = |a: Option<DateTime<Utc>>| Some(a.map_or(at, |a| a.min(at)));
+    let mut next = current;
+    if status.merge_order() > next.status.merge_order() {
+        next.status = status;
+    }
+    match status {
+        VisitStatus::OnSite => next.arrived_at = earliest(next.arrived_at),
+        VisitStatus::Done => next.departed_at = earliest(next.departed_at),
+        VisitStatus::Skipped => {
+            next.skip_reason = match (next.skip_reason, skip_reason) {
+                (Some(a), Some(b)) => Some(a.min(b)),
+                (a, b) => a.or(b),
+            }
+        }
+        VisitStatus::Scheduled | VisitStatus::EnRoute => {}
+    }
+    next
+}
+
 /// One service stop.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "sqlx", derive(sqlx::FromRow))]
@@ -121,6 +172,67 @@ mod tests {
         ];
         for (from, to, allowed) in table {
             assert_eq!(from.can_move_to(to), allowed, "{from:?} -> {to:?}");
+        }
+    }
+
+    #[test]
+    fn progress_merges_to_the_same_state_in_any_order() {
+        use chrono::TimeZone;
+        let t = |m| Utc.with_ymd_and_hms(2026, 3, 10, 9, m, 0).unwrap();
+        let reports = [
+            (EnRoute, t(0), None),
+            (OnSite, t(20), None),
+            (OnSite, t(15), None), // a second device saw the arrival earlier
+            (Done, t(50), None),
+            (Skipped, t(55), Some("Customer not home".to_string())),
+            (Done, t(50), None), // a duplicate
+        ];
+        let start = Progress {
+            status: Scheduled,
+            arrived_at: None,
+            departed_at: None,
+            skip_reason: None,
+        };
+        let expected = Progress {
+            status: Done,
+            arrived_at: Some(t(15)),
+            departed_at: Some(t(50)),
+            skip_reason: Some("Customer not home".into()),
+        };
+        // Every rotation and the reverse of the reports give the same result.
+        for shift in 0..reports.len() {
+            let mut order = reports.to_vec();
+            order.rotate_left(shift);
+            for seq in [order.clone(), order.into_iter().rev().collect()] {
+                let merged = seq
+                    .into_iter()
+                    .fold(start.clone(), |p, (s, at, r)| merge_progress(p, s, at, r));
+                assert_eq!(merged, expected);
+            }
+        }
+    }
+
+    #[test]
+    fn a_status_never_moves_back_in_a_merge() {
+        use chrono::TimeZone;
+        let at = Utc.with_ymd_and_hms(2026, 3, 10, 9, 0, 0).unwrap();
+        let table = [
+            (Scheduled, EnRoute, EnRoute),
+            (OnSite, EnRoute, OnSite),
+            (Done, OnSite, Done),
+            (Skipped, Done, Done),
+            (Done, Skipped, Done),
+            (Skipped, EnRoute, Skipped),
+        ];
+        for (from, report, expected) in table {
+            let p = Progress {
+                status: from,
+                arrived_at: None,
+                departed_at: None,
+                skip_reason: None,
+            };
+            let merged = merge_progress(p, report, at, Some("x".into()));
+            assert_eq!(merged.status, expected, "{from:?} + {report:?}");
         }
     }
 

@@ -1,11 +1,13 @@
 //! Rapport's server: configuration, start-up, the session gate and health.
 #![forbid(unsafe_code)]
 
+mod api_error;
 pub mod config;
 mod health;
 mod session;
 pub mod setup;
 pub mod startup;
+pub mod sync;
 
 pub use config::Config;
 pub use startup::Application;

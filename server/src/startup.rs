@@ -6,7 +6,7 @@ use anyhow::Context;
 use app::state::{AppState, Clock};
 use app::{shell, App};
 use axum::extract::FromRef;
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::Router;
 use leptos::config::{Env, LeptosOptions};
 use leptos_axum::{generate_route_list, LeptosRoutes};
@@ -105,6 +105,8 @@ pub fn router(state: ServerState) -> Router {
     Router::new()
         .route("/", get(session::home))
         .route("/healthz", get(health::healthz))
+        .route("/api/v1/sync/push", post(crate::sync::push))
+        .route("/api/v1/sync/pull", get(crate::sync::pull))
         .leptos_routes_with_context(
             &state,
             routes,

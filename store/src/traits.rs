@@ -3,6 +3,7 @@
 use crate::StoreResult;
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
+use domain::sync::{Mutation, Outcome, PullResponse};
 use domain::{
     Customer, CustomerDraft, CustomerSummary, Priority, PriorityDraft, Role, UserSummary,
 };
@@ -10,8 +11,11 @@ use domain::{Visit, VisitStatus};
 use uuid::Uuid;
 
 /// Everything the server keeps.
-pub trait Store: Users + Sessions + Settings + Customers + Priorities + Visits {}
-impl<T: Users + Sessions + Settings + Customers + Priorities + Visits> Store for T {}
+pub trait Store: Users + Sessions + Settings + Customers + Priorities + Visits + SyncStore {}
+impl<T> Store for T where
+    T: Users + Sessions + Settings + Customers + Priorities + Visits + SyncStore
+{
+}
 
 pub struct NewUser {
     pub email: String,
@@ -148,4 +152,37 @@ pub trait Visits: Send + Sync {
         from: NaiveDate,
         to: NaiveDate,
     ) -> StoreResult<Vec<Visit>>;
+}
+
+/// Whose pull this is and what it may see.
+#[derive(Clone, Debug)]
+pub struct PullScope {
+    /// `Some` limits the pull to this technician's visits and their customers.
+    pub technician_id: Option<Uuid>,
+    /// Visits on these days (inclusive) are in the window.
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+}
+
+#[async_trait]
+pub trait SyncStore: Send + Sync {
+    /// Records a device of this user (first push), refusing a device that was revoked or
+    /// belongs to someone else.
+    async fn register_device(
+        &self,
+        device_id: Uuid,
+        user_id: Uuid,
+        at: DateTime<Utc>,
+    ) -> StoreResult<()>;
+    /// Applies one mutation exactly once, in one transaction with the record of its id.
+    async fn apply_mutation(
+        &self,
+        device_id: Uuid,
+        user: &UserSummary,
+        mutation: &Mutation,
+        at: DateTime<Utc>,
+    ) -> StoreResult<Outcome>;
+    /// Changes in scope with a version above `cursor`, at most about `limit` of them.
+    async fn pull(&self, scope: &PullScope, cursor: i64, limit: usize)
+        -> StoreResult<PullResponse>;
 }

@@ -139,3 +139,31 @@ async fn oversized_requests_are_refused_before_they_are_read() {
         .await;
     assert_eq!(res.status().as_u16(), 413);
 }
+
+#[tokio::test]
+async fn the_create_admin_command_makes_an_admin_who_can_log_in() {
+    let app = spawn_app(false).await;
+    let weak =
+        server::setup::create_admin(app.store.as_ref(), "ada@example.com", "Ada", "short").await;
+    assert!(weak
+        .unwrap_err()
+        .to_string()
+        .contains("at least 10 characters"));
+    server::setup::create_admin(
+        app.store.as_ref(),
+        "ada@example.com",
+        "Ada",
+        "a long passphrase",
+    )
+    .await
+    .unwrap();
+    let c = client();
+    let res = app.login(&c, "ada@example.com", "a long passphrase").await;
+    assert!(
+        res.status().is_success() || res.status().is_redirection(),
+        "{}",
+        res.status()
+    );
+    let me = json(app.call(&c, "auth/me", &[]).await, 200).await;
+    assert_eq!(me["role"], "admin");
+}

@@ -4,3 +4,4 @@ mod auth;
 mod customers;
 mod helpers;
 mod priorities;
+mod sync;

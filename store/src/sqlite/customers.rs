@@ -5,11 +5,12 @@ use chrono::{DateTime, Utc};
 use domain::{Customer, CustomerDraft, CustomerSummary};
 use uuid::Uuid;
 
-const CUSTOMER_COLUMNS: &str = "id, name, contact_name, address, phone, email, access_notes, \
+pub(super) const CUSTOMER_COLUMNS: &str =
+    "id, name, contact_name, address, phone, email, access_notes, \
      assigned_technician_id, backup_technician_id, created_at, updated_at, version";
 
 /// A technician serves a customer they are assigned to, back up, or have a visit with.
-const SERVED_BY: &str = "(c.assigned_technician_id = ?1 OR c.backup_technician_id = ?1
+pub(super) const SERVED_BY: &str = "(c.assigned_technician_id = ?1 OR c.backup_technician_id = ?1
      OR EXISTS (SELECT 1 FROM visits v WHERE v.customer_id = c.id AND v.technician_id = ?1))";
 
 #[async_trait]

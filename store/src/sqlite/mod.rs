@@ -2,8 +2,10 @@
 
 mod customers;
 mod priorities;
+mod pull;
 mod sessions;
 mod settings;
+mod sync;
 mod users;
 mod visits;
 
@@ -46,6 +48,9 @@ impl SqliteStore {
 /// Bumps the organisation's version counter inside the caller's transaction and returns it.
 /// Doing this first also takes SQLite's write lock at the start of the transaction, so two
 /// writers queue instead of failing to upgrade a read lock.
+///
+/// Invariant the pull relies on: each synced row written gets a version of its own (call
+/// this once per row), so versions are unique and a page can be cut at any version.
 async fn next_version(tx: &mut Transaction<'_, Sqlite>) -> StoreResult<i64> {
     let (version,): (i64,) =
         sqlx::query_as("UPDATE org_state SET version = version + 1 WHERE id = 1 RETURNING version")

@@ -1,0 +1,270 @@
+//! The sync protocol's wire types, shared by the server and the wasm client so they cannot
+//! drift apart.
+//!
+//! A device records every local write as a [`Mutation`] in its outbox and pushes them with
+//! [`PushRequest`]. The server applies each one at most once (it remembers mutation ids) and
+//! answers each with an [`Outcome`]: a re-sent mutation is a `Duplicate`, never applied twice.
+//! Devices pull what changed in their scope with a cursor ([`PullResponse`]).
+
+use crate::{Customer, Priority, Visit, VisitStatus};
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+/// The most mutations one push may carry; a device with more sends them in several pushes.
+pub const MAX_PUSH_MUTATIONS: usize = 500;
+/// The longest note a technician can write (about ten pages of text).
+pub const MAX_NOTE_CHARS: usize = 20_000;
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PushRequest {
+    pub device_id: Uuid,
+    pub mutations: Vec<Mutation>,
+}
+
+/// One write made on a device, as kept in its outbox until the server acknowledges it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Mutation {
+    /// Made on the device (UUIDv7); the server remembers it to apply the mutation only once.
+    pub id: Uuid,
+    /// The device's own counter: 1, 2, 3… in the order the writes were made.
+    pub seq: i64,
+    /// When the device made it, by the device's clock (which may be wrong).
+    pub made_at: DateTime<Utc>,
+    pub change: Change,
+}
+
+/// What a technician can do offline.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Change {
+    /// Append-only: a correction is another note.
+    AddVisitNote {
+        note_id: Uuid,
+        visit_id: Uuid,
+        body: String,
+    },
+    /// Moves a visit forward (en route, on site, done, skipped); never backward.
+    AdvanceVisit {
+        visit_id: Uuid,
+        status: VisitStatus,
+        at: DateTime<Utc>,
+        #[serde(default)]
+        skip_reason: Option<String>,
+    },
+    /// A priority the customer mentioned, heard by the technician.
+    AddPriority {
+        priority_id: Uuid,
+        customer_id: Uuid,
+        text: String,
+        pinned: bool,
+    },
+    /// A commitment with a date.
+    AddPromise {
+        promise_id: Uuid,
+        customer_id: Uuid,
+        #[serde(default)]
+        visit_id: Option<Uuid>,
+        text: String,
+        due_on: NaiveDate,
+    },
+    KeepPromise {
+        promise_id: Uuid,
+        at: DateTime<Utc>,
+    },
+}
+
+impl Change {
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Change::AddVisitNote { .. } => "add_visit_note",
+            Change::AdvanceVisit { .. } => "advance_visit",
+            Change::AddPriority { .. } => "add_priority",
+            Change::AddPromise { .. } => "add_promise",
+            Change::KeepPromise { .. } => "keep_promise",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PushResponse {
+    /// One result per mutation, in the order they were sent.
+    pub results: Vec<MutationResult>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct MutationResult {
+    pub id: Uuid,
+    #[serde(flatten)]
+    pub outcome: Outcome,
+}
+
+/// What became of a mutation. Only a failed request (network, 5xx) leaves it in the outbox:
+/// every outcome here is final for the device.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "outcome", rename_all = "snake_case")]
+pub enum Outcome {
+    Applied,
+    /// Applied before (a retry after a lost response); nothing changed now.
+    Duplicate,
+    /// Refused for a reason a person can read; kept on the server for the office to see.
+    Rejected {
+        reason: String,
+    },
+}
+
+/// A page of changes in the device's scope since its cursor.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct PullResponse {
+    /// Pass this back as `cursor` on the next pull.
+    pub cursor: i64,
+    /// More changes are waiting: pull again straight away.
+    pub more: bool,
+    pub customers: Vec<Customer>,
+    pub priorities: Vec<Priority>,
+    pub visits: Vec<Visit>,
+    pub notes: Vec<VisitNote>,
+    pub promises: Vec<Promise>,
+}
+
+/// What a technician wrote at a visit. Never edited, never deleted.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "sqlx", derive(sqlx::FromRow))]
+pub struct VisitNote {
+    pub id: Uuid,
+    pub visit_id: Uuid,
+    pub customer_id: Uuid,
+    pub author_id: Uuid,
+    pub body: String,
+    pub written_at: DateTime<Utc>,
+    pub version: i64,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "sqlx", derive(sqlx::Type))]
+#[cfg_attr(feature = "sqlx", sqlx(type_name = "TEXT", rename_all = "snake_case"))]
+#[serde(rename_all = "snake_case")]
+pub enum PromiseStatus {
+    Open,
+    Kept,
+    Dropped,
+}
+
+/// A commitment with an owner and a due date.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "sqlx", derive(sqlx::FromRow))]
+pub struct Promise {
+    pub id: Uuid,
+    pub customer_id: Uuid,
+    pub owner_id: Uuid,
+    pub text: String,
+    pub due_on: NaiveDate,
+    pub status: PromiseStatus,
+    pub visit_id: Option<Uuid>,
+    pub closed_at: Option<DateTime<Utc>>,
+    pub version: i64,
+}
+
+/// Checks what can be checked without the database, so bad input is refused with a reason.
+pub fn validate(change: &Change) -> Result<(), String> {
+    let text_ok = |what: &str, text: &str, max: usize| {
+        let len = text.trim().chars().count();
+        if len == 0 {
+            Err(format!("The {what} is empty."))
+        } else if len > max {
+            Err(format!(
+                "The {what} is {len} characters long; the limit is {max}."
+            ))
+        } else {
+            Ok(())
+        }
+    };
+    match change {
+        Change::AddVisitNote { body, .. } => text_ok("note", body, MAX_NOTE_CHARS),
+        Change::AddPriority { text, .. } => {
+            text_ok("priority", text, crate::priority::MAX_PRIORITY_TEXT)
+        }
+        Change::AddPromise { text, .. } => text_ok("promise", text, 500),
+        Change::AdvanceVisit {
+            status: VisitStatus::Scheduled,
+            ..
+        } => Err("A visit cannot be moved back to scheduled.".into()),
+        Change::AdvanceVisit {
+            status: VisitStatus::Skipped,
+            skip_reason,
+            ..
+        } => match skip_reason.as_deref().map(str::trim) {
+            Some(r) if !r.is_empty() => Ok(()),
+            _ => Err("Say why the visit was skipped.".into()),
+        },
+        Change::AdvanceVisit { .. } | Change::KeepPromise { .. } => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mutations_travel_as_tagged_json() {
+        let m = Mutation {
+            id: Uuid::nil(),
+            seq: 1,
+            made_at: DateTime::<Utc>::MIN_UTC,
+            change: Change::KeepPromise {
+                promise_id: Uuid::nil(),
+                at: DateTime::<Utc>::MIN_UTC,
+            },
+        };
+        let json = serde_json::to_value(&m).unwrap();
+        assert_eq!(json["change"]["kind"], "keep_promise");
+        assert_eq!(serde_json::from_value::<Mutation>(json).unwrap(), m);
+        let r = MutationResult {
+            id: Uuid::nil(),
+            outcome: Outcome::Rejected { reason: "x".into() },
+        };
+        let json = serde_json::to_value(&r).unwrap();
+        assert_eq!(json["outcome"], "rejected");
+        assert_eq!(json["reason"], "x");
+    }
+
+    #[test]
+    fn validation_explains_what_is_wrong() {
+        let note = |body: &str| Change::AddVisitNote {
+            note_id: Uuid::nil(),
+            visit_id: Uuid::nil(),
+            body: body.into(),
+        };
+        let advance = |status, reason: Option<&str>| Change::AdvanceVisit {
+            visit_id: Uuid::nil(),
+            status,
+            at: DateTime::<Utc>::MIN_UTC,
+            skip_reason: reason.map(Into::into),
+        };
+        let cases: Vec<(Change, Result<(), &str>)> = vec![
+            (note("Checked all stations"), Ok(())),
+            (note("  "), Err("The note is empty.")),
+            (
+                note(&"x".repeat(20_001)),
+                Err("The note is 20001 characters long; the limit is 20000."),
+            ),
+            (advance(VisitStatus::OnSite, None), Ok(())),
+            (
+                advance(VisitStatus::Scheduled, None),
+                Err("A visit cannot be moved back to scheduled."),
+            ),
+            (
+                advance(VisitStatus::Skipped, Some(" ")),
+                Err("Say why the visit was skipped."),
+            ),
+            (advance(VisitStatus::Skipped, Some("Gate locked")), Ok(())),
+        ];
+        for (change, expected) in cases {
+            assert_eq!(
+                validate(&change),
+                expected.map_err(String::from),
+                "{change:?}"
+            );
+        }
+    }
+}

@@ -1,0 +1,333 @@
+use crate::helpers::*;
+use chrono::{Duration, Utc};
+use domain::sync::{Change, Mutation, Outcome, PullResponse, PushRequest, PushResponse};
+use domain::{new_id, VisitStatus};
+use reqwest::Client;
+use uuid::Uuid;
+
+/// A simulated phone: its own device id and mutation counter, the real wire types.
+struct Device {
+    id: Uuid,
+    seq: i64,
+    client: Client,
+}
+
+impl Device {
+    async fn of(app: &TestApp, email: &str) -> Device {
+        Device {
+            id: new_id(),
+            seq: 0,
+            client: app.login_as(email).await,
+        }
+    }
+
+    fn mutation(&mut self, change: Change) -> Mutation {
+        self.seq += 1;
+        Mutation {
+            id: new_id(),
+            seq: self.seq,
+            made_at: Utc::now(),
+            change,
+        }
+    }
+
+    async fn push(&self, app: &TestApp, mutations: &[Mutation]) -> Vec<Outcome> {
+        let body = PushRequest {
+            device_id: self.id,
+            mutations: mutations.to_vec(),
+        };
+        let res = self
+            .client
+            .post(app.url("/api/v1/sync/push"))
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status().as_u16(), 200, "{}", res.text().await.unwrap());
+        let answer: PushResponse = res.json().await.unwrap();
+        answer.results.into_iter().map(|r| r.outcome).collect()
+    }
+
+    async fn pull(&self, app: &TestApp, cursor: i64, limit: usize) -> PullResponse {
+        let url = app.url(&format!("/api/v1/sync/pull?cursor={cursor}&limit={limit}"));
+        let res = self.client.get(url).send().await.unwrap();
+        assert_eq!(res.status().as_u16(), 200);
+        res.json().await.unwrap()
+    }
+
+    /// Pulls page after page until nothing more is waiting.
+    async fn pull_all(
+        &self,
+        app: &TestApp,
+        mut cursor: i64,
+        limit: usize,
+    ) -> (Vec<PullResponse>, i64) {
+        let mut pages = vec![];
+        loop {
+            let page = self.pull(app, cursor, limit).await;
+            cursor = page.cursor;
+            let more = page.more;
+            pages.push(page);
+            if !more {
+                return (pages, cursor);
+            }
+        }
+    }
+}
+
+fn note(visit_id: Uuid, body: &str) -> Change {
+    Change::AddVisitNote {
+        note_id: new_id(),
+        visit_id,
+        body: body.into(),
+    }
+}
+
+/// Sam's visit to Dorothy today, from his first pull.
+async fn dorothys_visit_today(app: &TestApp, sam: &Device) -> Uuid {
+    let page = sam.pull(app, 0, 5000).await;
+    let dorothy = page
+        .customers
+        .iter()
+        .find(|c| c.name == store::demo::DOROTHY)
+        .unwrap();
+    let today = Utc::now().date_naive();
+    page.visits
+        .iter()
+        .find(|v| v.customer_id == dorothy.id && v.scheduled_on == today)
+        .unwrap()
+        .id
+}
+
+#[tokio::test]
+async fn a_resent_push_is_acknowledged_as_duplicate_and_applied_once() {
+    let app = spawn_app(true).await;
+    let mut sam = Device::of(&app, SAM).await;
+    let visit = dorothys_visit_today(&app, &sam).await;
+    let first = sam.mutation(note(visit, "Two stations chewed; replaced both."));
+    assert_eq!(
+        sam.push(&app, std::slice::from_ref(&first)).await,
+        [Outcome::Applied]
+    );
+
+    // The response was lost: the phone sends the same mutation again, with a new one.
+    let second = sam.mutation(note(visit, "Customer asked about the back room."));
+    let outcomes = sam.push(&app, &[first.clone(), second]).await;
+    assert_eq!(outcomes, [Outcome::Duplicate, Outcome::Applied]);
+    assert_eq!(sam.push(&app, &[first]).await, [Outcome::Duplicate]);
+
+    let notes = sam.pull(&app, 0, 5000).await.notes;
+    let texts: Vec<_> = notes.iter().map(|n| n.body.as_str()).collect();
+    assert_eq!(
+        texts,
+        [
+            "Two stations chewed; replaced both.",
+            "Customer asked about the back room."
+        ]
+    );
+}
+
+#[tokio::test]
+async fn visit_status_from_two_devices_moves_forward_only_and_keeps_the_earliest_arrival() {
+    let app = spawn_app(true).await;
+    let mut phone = Device::of(&app, SAM).await;
+    let mut tablet = Device::of(&app, SAM).await;
+    let visit = dorothys_visit_today(&app, &phone).await;
+    let now = Utc::now();
+    let advance = |status, at| Change::AdvanceVisit {
+        visit_id: visit,
+        status,
+        at,
+        skip_reason: None,
+    };
+    let m1 = phone.mutation(advance(VisitStatus::OnSite, now - Duration::minutes(5)));
+    let m2 = tablet.mutation(advance(VisitStatus::OnSite, now - Duration::minutes(9)));
+    let m3 = phone.mutation(advance(VisitStatus::EnRoute, now - Duration::minutes(20)));
+    assert_eq!(
+        phone.push(&app, &[m1, m3]).await,
+        [Outcome::Applied, Outcome::Applied]
+    );
+    assert_eq!(tablet.push(&app, &[m2]).await, [Outcome::Applied]);
+
+    let page = phone.pull(&app, 0, 5000).await;
+    let v = page.visits.iter().find(|v| v.id == visit).unwrap();
+    assert_eq!(
+        v.status,
+        VisitStatus::OnSite,
+        "en route arrived late and did not move it back"
+    );
+    assert_eq!(
+        v.arrived_at.unwrap().timestamp(),
+        (now - Duration::minutes(9)).timestamp()
+    );
+}
+
+#[tokio::test]
+async fn a_change_the_office_made_while_the_phone_was_offline_reaches_it_on_the_next_pull() {
+    let app = spawn_app(true).await;
+    let sam = Device::of(&app, SAM).await;
+    let (_, cursor) = sam.pull_all(&app, 0, 5000).await;
+
+    let office = app.login_as(OFFICE).await;
+    let list = json(
+        app.call(&office, "customers/list", &[("search", "gift")])
+            .await,
+        200,
+    )
+    .await;
+    let id = list[0]["id"].as_str().unwrap();
+    let text = "Closed on Wednesdays this month";
+    json(
+        app.call(
+            &office,
+            "priorities/add",
+            &[("customer_id", id), ("text", text)],
+        )
+        .await,
+        200,
+    )
+    .await;
+
+    let page = sam.pull(&app, cursor, 5000).await;
+    assert_eq!(page.priorities.len(), 1, "only what changed comes down");
+    assert_eq!(page.priorities[0].text, text);
+    assert!(page.cursor > cursor);
+    assert!(sam
+        .pull(&app, page.cursor, 5000)
+        .await
+        .priorities
+        .is_empty());
+}
+
+#[tokio::test]
+async fn pulling_in_small_pages_delivers_everything_exactly_once() {
+    let app = spawn_app(true).await;
+    let sam = Device::of(&app, SAM).await;
+    let whole = sam.pull(&app, 0, 5000).await;
+    assert!(!whole.more);
+    let (pages, _) = sam.pull_all(&app, 0, 7).await;
+    assert!(pages.len() > 3);
+    let mut visits: Vec<Uuid> = pages
+        .iter()
+        .flat_map(|p| p.visits.iter().map(|v| v.id))
+        .collect();
+    let mut priorities: Vec<Uuid> = pages
+        .iter()
+        .flat_map(|p| p.priorities.iter().map(|v| v.id))
+        .collect();
+    visits.sort();
+    priorities.sort();
+    priorities.dedup(); // a customer's priorities also ride along with its first visit
+    let mut expected_visits: Vec<Uuid> = whole.visits.iter().map(|v| v.id).collect();
+    let mut expected_priorities: Vec<Uuid> = whole.priorities.iter().map(|v| v.id).collect();
+    expected_visits.sort();
+    expected_priorities.sort();
+    assert_eq!(visits, expected_visits, "every visit once, none twice");
+    assert_eq!(priorities, expected_priorities);
+}
+
+#[tokio::test]
+async fn a_technician_cannot_write_to_another_technicians_visit() {
+    let app = spawn_app(true).await;
+    let sam = Device::of(&app, SAM).await;
+    let visit = dorothys_visit_today(&app, &sam).await;
+    let mut priya = Device::of(&app, PRIYA).await;
+    let m = priya.mutation(note(visit, "Not my stop"));
+    let expected = Outcome::Rejected {
+        reason: "That visit is no longer on your route.".into(),
+    };
+    assert_eq!(
+        priya.push(&app, std::slice::from_ref(&m)).await,
+        std::slice::from_ref(&expected)
+    );
+    assert_eq!(
+        priya.push(&app, &[m]).await,
+        [expected],
+        "a re-send gets the same answer"
+    );
+    assert!(sam.pull(&app, 0, 5000).await.notes.is_empty());
+}
+
+#[tokio::test]
+async fn bad_pushes_get_a_clear_4xx_and_change_nothing() {
+    let app = spawn_app(true).await;
+    let mut sam = Device::of(&app, SAM).await;
+    let post = |body: String| {
+        sam.client
+            .post(app.url("/api/v1/sync/push"))
+            .header("content-type", "application/json")
+            .body(body)
+            .send()
+    };
+    let res = post("{not json".into()).await.unwrap();
+    assert_eq!(res.status().as_u16(), 400);
+    assert!(res.text().await.unwrap().contains("not valid sync JSON"));
+    let unknown = format!(
+        r#"{{"device_id":"{}","mutations":[{{"id":"{}","seq":1,"made_at":"2026-01-01T00:00:00Z","change":{{"kind":"delete_everything"}}}}]}}"#,
+        Uuid::nil(),
+        Uuid::nil()
+    );
+    let res = post(unknown).await.unwrap();
+    assert_eq!(res.status().as_u16(), 400);
+    assert!(res.text().await.unwrap().contains("delete_everything"));
+
+    let visit = dorothys_visit_today(&app, &sam).await;
+    let many: Vec<_> = (0..501)
+        .map(|i| sam.mutation(note(visit, &format!("n{i}"))))
+        .collect();
+    let body = PushRequest {
+        device_id: sam.id,
+        mutations: many,
+    };
+    let res = sam
+        .client
+        .post(app.url("/api/v1/sync/push"))
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status().as_u16(), 413);
+
+    let empty = sam.mutation(note(visit, "   "));
+    let outcome = sam.push(&app, &[empty]).await;
+    assert_eq!(
+        outcome,
+        [Outcome::Rejected {
+            reason: "The note is empty.".into()
+        }]
+    );
+    assert!(sam.pull(&app, 0, 5000).await.notes.is_empty());
+
+    let res = sam
+        .client
+        .get(app.url("/api/v1/sync/pull?cursor=-1"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status().as_u16(), 400);
+    let res = client()
+        .get(app.url("/api/v1/sync/pull?cursor=0"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status().as_u16(), 401);
+}
+
+#[tokio::test]
+async fn a_device_belongs_to_the_user_who_first_synced_it() {
+    let app = spawn_app(true).await;
+    let sam = Device::of(&app, SAM).await;
+    assert!(sam.push(&app, &[]).await.is_empty());
+    let priya = app.login_as(PRIYA).await;
+    let body = PushRequest {
+        device_id: sam.id,
+        mutations: vec![],
+    };
+    let res = priya
+        .post(app.url("/api/v1/sync/push"))
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status().as_u16(), 403);
+}

@@ -1,0 +1,185 @@
+//! Pulling changes by version.
+//!
+//! Every synced row carries the organisation version of its last write (see `next_version`),
+//! and SQLite runs one writer at a time, so versions become visible in order and a cursor
+//! never skips a change. Versions are unique per row (see `next_version`), so a page can be
+//! cut after any version without leaving part of a write behind.
+
+use super::customers::CUSTOMER_COLUMNS;
+use crate::{PullScope, StoreResult};
+use domain::sync::{Promise, PullResponse, VisitNote};
+use domain::{Customer, Priority, Visit};
+use sqlx::SqlitePool;
+use std::collections::HashSet;
+use uuid::Uuid;
+
+/// Customers with a visit of this technician in the window (all customers for the office).
+/// Parameters: ?1 technician (or NULL), ?2 from, ?3 to.
+const IN_SCOPE: &str = "(?1 IS NULL OR customer_id IN (SELECT v.customer_id FROM visits v
+     WHERE v.technician_id = ?1 AND v.scheduled_on BETWEEN ?2 AND ?3))";
+
+pub async fn pull(
+    pool: &SqlitePool,
+    scope: &PullScope,
+    cursor: i64,
+    limit: usize,
+) -> StoreResult<PullResponse> {
+    let limit = limit.clamp(1, 5000);
+    let fetch = limit as i64 + 1;
+    let visits: Vec<Visit> = query(
+        pool,
+        scope,
+        cursor,
+        fetch,
+        &format!(
+            "SELECT {VISIT} FROM visits WHERE (?1 IS NULL OR technician_id = ?1)
+         AND scheduled_on BETWEEN ?2 AND ?3 AND version > ?4 ORDER BY version LIMIT ?5"
+        ),
+    )
+    .await?;
+    let customers: Vec<Customer> = query(pool, scope, cursor, fetch, &format!(
+        "SELECT {CUSTOMER_COLUMNS} FROM customers WHERE {} AND version > ?4 ORDER BY version LIMIT ?5",
+        IN_SCOPE.replace("customer_id IN", "id IN")
+    )).await?;
+    let priorities: Vec<Priority> = query(
+        pool,
+        scope,
+        cursor,
+        fetch,
+        &format!(
+            "{PRIORITY} WHERE {} AND p.version > ?4 ORDER BY p.version LIMIT ?5",
+            IN_SCOPE.replace("customer_id IN", "p.customer_id IN")
+        ),
+    )
+    .await?;
+    let promises: Vec<Promise> = query(
+        pool,
+        scope,
+        cursor,
+        fetch,
+        &format!(
+        "SELECT {PROMISE} FROM promises WHERE {IN_SCOPE} AND version > ?4 ORDER BY version LIMIT ?5"
+    ),
+    )
+    .await?;
+    let notes: Vec<VisitNote> = query(
+        pool,
+        scope,
+        cursor,
+        fetch,
+        &format!(
+        "SELECT {NOTE} FROM visit_notes WHERE {IN_SCOPE} AND version > ?4 ORDER BY version LIMIT ?5"
+    ),
+    )
+    .await?;
+
+    let versions = [
+        visits.iter().map(|r| r.version).collect::<Vec<_>>(),
+        customers.iter().map(|r| r.version).collect(),
+        priorities.iter().map(|r| r.version).collect(),
+        promises.iter().map(|r| r.version).collect(),
+        notes.iter().map(|r| r.version).collect(),
+    ];
+    let full_table = versions.iter().any(|v| v.len() > limit);
+    let mut all: Vec<i64> = versions.concat();
+    all.sort_unstable();
+    let Some(&cut) = all.get(limit.min(all.len()).saturating_sub(1)) else {
+        return Ok(PullResponse {
+            cursor,
+            ..Default::default()
+        });
+    };
+    // Anything above the cut-off waits for the next page.
+    let more = full_table || all.iter().any(|&v| v > cut);
+    let keep = |v: i64| v <= cut;
+    let mut page = PullResponse {
+        cursor: cut,
+        more,
+        visits: visits.into_iter().filter(|r| keep(r.version)).collect(),
+        customers: customers.into_iter().filter(|r| keep(r.version)).collect(),
+        priorities: priorities.into_iter().filter(|r| keep(r.version)).collect(),
+        promises: promises.into_iter().filter(|r| keep(r.version)).collect(),
+        notes: notes.into_iter().filter(|r| keep(r.version)).collect(),
+    };
+    add_customers_entering_scope(pool, &mut page).await?;
+    Ok(page)
+}
+
+/// A visit that newly reached this technician brings its customer with it, however old the
+/// customer's own version, so the stop can be served offline.
+async fn add_customers_entering_scope(
+    pool: &SqlitePool,
+    page: &mut PullResponse,
+) -> StoreResult<()> {
+    let known: HashSet<Uuid> = page.customers.iter().map(|c| c.id).collect();
+    let mut missing: Vec<Uuid> = page
+        .visits
+        .iter()
+        .map(|v| v.customer_id)
+        .filter(|id| !known.contains(id))
+        .collect();
+    missing.sort();
+    missing.dedup();
+    let known_priorities: HashSet<Uuid> = page.priorities.iter().map(|p| p.id).collect();
+    let known_promises: HashSet<Uuid> = page.promises.iter().map(|p| p.id).collect();
+    for id in missing {
+        let customer: Option<Customer> = sqlx::query_as(&format!(
+            "SELECT {CUSTOMER_COLUMNS} FROM customers WHERE id = ?"
+        ))
+        .bind(id)
+        .fetch_optional(pool)
+        .await?;
+        page.customers.extend(customer);
+        let priorities: Vec<Priority> =
+            sqlx::query_as(&format!("{PRIORITY} WHERE p.customer_id = ?"))
+                .bind(id)
+                .fetch_all(pool)
+                .await?;
+        page.priorities.extend(
+            priorities
+                .into_iter()
+                .filter(|p| !known_priorities.contains(&p.id)),
+        );
+        let promises: Vec<Promise> = sqlx::query_as(&format!(
+            "SELECT {PROMISE} FROM promises WHERE customer_id = ? AND status = 'open'"
+        ))
+        .bind(id)
+        .fetch_all(pool)
+        .await?;
+        page.promises.extend(
+            promises
+                .into_iter()
+                .filter(|p| !known_promises.contains(&p.id)),
+        );
+    }
+    Ok(())
+}
+
+async fn query<T>(
+    pool: &SqlitePool,
+    scope: &PullScope,
+    cursor: i64,
+    fetch: i64,
+    sql: &str,
+) -> StoreResult<Vec<T>>
+where
+    T: for<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow> + Send + Unpin,
+{
+    Ok(sqlx::query_as(sql)
+        .bind(scope.technician_id)
+        .bind(scope.from)
+        .bind(scope.to)
+        .bind(cursor)
+        .bind(fetch)
+        .fetch_all(pool)
+        .await?)
+}
+
+const VISIT: &str = "id, customer_id, technician_id, scheduled_on, window_start, window_end, \
+     position, status, arrived_at, departed_at, skip_reason, version";
+const PRIORITY: &str = "SELECT p.id, p.customer_id, p.text, p.pinned, p.heard_by_id,
+        u.name AS heard_by_name, p.heard_role, p.heard_at, p.retired_at, p.version
+     FROM priorities p JOIN users u ON u.id = p.heard_by_id";
+const PROMISE: &str =
+    "id, customer_id, owner_id, text, due_on, status, visit_id, closed_at, version";
+const NOTE: &str = "id, visit_id, customer_id, author_id, body, written_at, version";
