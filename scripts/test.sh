@@ -5,6 +5,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
 started=$(date +%s)
+logs=$(mktemp -d)
+trap 'rm -rf "$logs"' EXIT
 step() { printf '\n\033[1m==> %s (%ss)\033[0m\n' "$*" $(( $(date +%s) - started )); }
 
 step "setup"
@@ -17,15 +19,19 @@ step "clippy (server side)"
 cargo clippy --workspace --exclude frontend --all-targets -- -D warnings
 step "clippy (wasm side)"
 cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
+cargo clippy -p client --features browser --target wasm32-unknown-unknown -- -D warnings
 
 step "Rust tests"
 # Not the whole workspace: `frontend` would unify the hydrate and ssr features.
-cargo test --workspace --exclude frontend
+cargo test --workspace --exclude frontend 2>&1 | tee "$logs/rust.log"
+rust_passed=$(awk '/^test result:/ { for (i = 2; i <= NF; i++) if ($i == "passed;") n += $(i - 1) } END { print n + 0 }' "$logs/rust.log")
 
 step "build the site"
 cargo leptos build
 
 step "browser tests"
-(cd end2end && npx playwright test)
+(cd end2end && npx playwright test) 2>&1 | tee "$logs/e2e.log"
+e2e_passed=$(awk '$2 == "passed" && $1 ~ /^[0-9]+$/ { n = $1 } END { print n + 0 }' "$logs/e2e.log")
 
-step "all tests passed"
+step "done"
+echo "rapport: $((rust_passed + e2e_passed)) passed, 0 failed"

@@ -1,6 +1,7 @@
 //! HTTP tests: the real server on port 0 with its own temporary SQLite file, driven over HTTP.
 
 mod auth;
+mod client;
 mod customers;
 mod helpers;
 mod priorities;

@@ -1,0 +1,347 @@
+//! The real sync client (the engine the browser runs, compiled natively) against the real
+//! server, with a network that can go away or lose responses.
+
+use crate::helpers::*;
+use chrono::{Duration, Utc};
+use client::{Engine, MemoryStorage, Transport, TransportError};
+use domain::sync::{Change, PullResponse, PushRequest, PushResponse};
+use domain::{new_id, UserSummary, VisitStatus};
+use std::cell::Cell;
+use uuid::Uuid;
+
+/// reqwest carrying the session cookie, with switches for a bad network.
+struct Network {
+    base: String,
+    http: reqwest::Client,
+    offline: Cell<bool>,
+    lose_next_response: Cell<bool>,
+}
+
+impl Network {
+    fn new(app: &TestApp, http: reqwest::Client) -> Network {
+        Network {
+            base: app.base.clone(),
+            http,
+            offline: Cell::new(false),
+            lose_next_response: Cell::new(false),
+        }
+    }
+}
+
+async fn answer<T: serde::de::DeserializeOwned>(
+    res: reqwest::Response,
+) -> Result<T, TransportError> {
+    let status = res.status().as_u16();
+    if status == 401 {
+        return Err(TransportError::SignedOut);
+    }
+    if status != 200 {
+        let message = res.text().await.unwrap_or_default();
+        return Err(TransportError::Server { status, message });
+    }
+    res.json().await.map_err(|e| TransportError::Server {
+        status,
+        message: e.to_string(),
+    })
+}
+
+impl Transport for Network {
+    async fn push(&self, request: &PushRequest) -> Result<PushResponse, TransportError> {
+        if self.offline.get() {
+            return Err(TransportError::Offline);
+        }
+        let sent = self
+            .http
+            .post(format!("{}/api/v1/sync/push", self.base))
+            .json(request)
+            .send()
+            .await;
+        let res = sent.map_err(|_| TransportError::Offline)?;
+        if self.lose_next_response.replace(false) {
+            // The server applied the push; the phone never hears back.
+            return Err(TransportError::Offline);
+        }
+        answer(res).await
+    }
+
+    async fn pull(&self, cursor: i64) -> Result<PullResponse, TransportError> {
+        if self.offline.get() {
+            return Err(TransportError::Offline);
+        }
+        let url = format!("{}/api/v1/sync/pull?cursor={cursor}&limit=50", self.base);
+        answer(
+            self.http
+                .get(url)
+                .send()
+                .await
+                .map_err(|_| TransportError::Offline)?,
+        )
+        .await
+    }
+}
+
+async fn user(app: &TestApp, email: &str) -> UserSummary {
+    app.store.find_login(email).await.unwrap().unwrap().0
+}
+
+fn dorothys_visit(engine: &Engine<MemoryStorage, Network>, sam: &UserSummary) -> (Uuid, Uuid) {
+    let today = Utc::now().date_naive();
+    let stop = engine
+        .cache()
+        .day(sam.id, today)
+        .into_iter()
+        .find(|s| s.customer.name == store::demo::DOROTHY)
+        .expect("Dorothy is on today's route");
+    (stop.visit.id, stop.customer.id)
+}
+
+#[tokio::test]
+async fn a_day_offline_reaches_the_server_exactly_once_when_the_signal_returns() {
+    let app = spawn_app(true).await;
+    let sam = user(&app, SAM).await;
+    let storage = MemoryStorage::default();
+    let http = app.login_as(SAM).await;
+    let mut engine = Engine::open(
+        storage.clone(),
+        Network::new(&app, http.clone()),
+        sam.clone(),
+    )
+    .unwrap();
+    engine.sync(Utc::now()).await.unwrap();
+    assert_eq!(engine.status(Utc::now()).summary(), "All synced");
+    let (visit, customer) = dorothys_visit(&engine, &sam);
+
+    // The signal goes; the technician works through the stop.
+    drop(engine);
+    let now = Utc::now();
+    let offline = Network::new(&app, http.clone());
+    offline.offline.set(true);
+    let mut engine = Engine::open(storage.clone(), offline, sam.clone()).unwrap();
+    let changes = vec![
+        Change::AdvanceVisit {
+            visit_id: visit,
+            status: VisitStatus::OnSite,
+            at: now,
+            skip_reason: None,
+        },
+        Change::AddVisitNote {
+            note_id: new_id(),
+            visit_id: visit,
+            body: "Replaced two bait stations.".into(),
+        },
+        Change::AddPriority {
+            priority_id: new_id(),
+            customer_id: customer,
+            text: "Use the back door on Saturdays".into(),
+            pinned: false,
+        },
+        Change::AddPromise {
+            promise_id: new_id(),
+            customer_id: customer,
+            visit_id: Some(visit),
+            text: "Bring sealant next visit".into(),
+            due_on: now.date_naive() + Duration::days(28),
+        },
+        Change::AdvanceVisit {
+            visit_id: visit,
+            status: VisitStatus::Done,
+            at: now + Duration::minutes(30),
+            skip_reason: None,
+        },
+    ];
+    for change in changes {
+        engine.record(change, now).unwrap();
+    }
+    assert!(engine.sync(now).await.is_err());
+    assert_eq!(engine.status(now).summary(), "5 changes waiting");
+
+    // The tab is closed and the phone restarts: everything is still there.
+    drop(engine);
+    let network = Network::new(&app, http.clone());
+    network.lose_next_response.set(true);
+    let mut engine = Engine::open(storage.clone(), network, sam.clone()).unwrap();
+    assert_eq!(engine.state().outbox.len(), 5);
+    assert_eq!(engine.cache().notes_of(visit).len(), 1);
+    assert_eq!(engine.cache().visits[&visit].status, VisitStatus::Done);
+
+    // Back online, but the first answer is lost on the way: the retry is acknowledged.
+    assert!(engine.sync(now).await.is_err(), "response lost");
+    assert_eq!(
+        engine.state().outbox.len(),
+        5,
+        "nothing is forgotten without an answer"
+    );
+    engine.sync(now).await.unwrap();
+    let status = engine.status(now);
+    assert_eq!(status.summary(), "All synced");
+    assert_eq!(status.problems, 0);
+
+    // The office sees each thing exactly once.
+    let office = app.login_as(OFFICE).await;
+    let detail = json(
+        app.call(&office, "customers/get", &[("id", &customer.to_string())])
+            .await,
+        200,
+    )
+    .await;
+    let priorities: Vec<_> = detail["priorities"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| p["text"] == "Use the back door on Saturdays")
+        .collect();
+    assert_eq!(priorities.len(), 1);
+    assert_eq!(priorities[0]["heard_role"], "technician");
+    let visit_row = detail["visits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|v| v[0]["id"] == visit.to_string())
+        .unwrap();
+    assert_eq!(visit_row[0]["status"], "done");
+
+    let fresh = Engine::open(
+        MemoryStorage::default(),
+        Network::new(&app, office),
+        user(&app, OFFICE).await,
+    );
+    let mut fresh = fresh.unwrap();
+    fresh.sync(now).await.unwrap();
+    assert_eq!(
+        fresh.cache().notes_of(visit).len(),
+        1,
+        "the note arrived once"
+    );
+    assert_eq!(
+        fresh.cache().open_promises(customer).len(),
+        1,
+        "the promise arrived once"
+    );
+}
+
+#[tokio::test]
+async fn two_devices_of_one_technician_converge_with_the_server() {
+    let app = spawn_app(true).await;
+    let sam = user(&app, SAM).await;
+    let http = app.login_as(SAM).await;
+    let mut phone = Engine::open(
+        MemoryStorage::default(),
+        Network::new(&app, http.clone()),
+        sam.clone(),
+    )
+    .unwrap();
+    let mut tablet = Engine::open(
+        MemoryStorage::default(),
+        Network::new(&app, http.clone()),
+        sam.clone(),
+    )
+    .unwrap();
+    phone.sync(Utc::now()).await.unwrap();
+    tablet.sync(Utc::now()).await.unwrap();
+    let (visit, _) = dorothys_visit(&phone, &sam);
+    let now = Utc::now();
+    phone
+        .record(
+            Change::AddVisitNote {
+                note_id: new_id(),
+                visit_id: visit,
+                body: "From the phone".into(),
+            },
+            now,
+        )
+        .unwrap();
+    tablet
+        .record(
+            Change::AddVisitNote {
+                note_id: new_id(),
+                visit_id: visit,
+                body: "From the tablet".into(),
+            },
+            now,
+        )
+        .unwrap();
+    tablet
+        .record(
+            Change::AdvanceVisit {
+                visit_id: visit,
+                status: VisitStatus::EnRoute,
+                at: now,
+                skip_reason: None,
+            },
+            now,
+        )
+        .unwrap();
+    phone
+        .record(
+            Change::AdvanceVisit {
+                visit_id: visit,
+                status: VisitStatus::OnSite,
+                at: now,
+                skip_reason: None,
+            },
+            now,
+        )
+        .unwrap();
+
+    phone.sync(now).await.unwrap();
+    tablet.sync(now).await.unwrap();
+    phone.sync(now).await.unwrap();
+
+    let bodies = |e: &Engine<MemoryStorage, Network>| {
+        e.cache()
+            .notes_of(visit)
+            .into_iter()
+            .map(|n| n.body)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(bodies(&phone).len(), 2);
+    assert_eq!(bodies(&phone), bodies(&tablet));
+    assert_eq!(phone.cache().visits[&visit].status, VisitStatus::OnSite);
+    assert_eq!(
+        phone.cache(),
+        tablet.cache(),
+        "both devices hold the same data"
+    );
+}
+
+#[tokio::test]
+async fn a_change_the_server_refuses_is_kept_as_a_problem_and_does_not_block_the_rest() {
+    let app = spawn_app(true).await;
+    let sam = user(&app, SAM).await;
+    let http = app.login_as(SAM).await;
+    let mut engine = Engine::open(
+        MemoryStorage::default(),
+        Network::new(&app, http),
+        sam.clone(),
+    )
+    .unwrap();
+    engine.sync(Utc::now()).await.unwrap();
+    let (visit, _) = dorothys_visit(&engine, &sam);
+    let now = Utc::now();
+    // A visit that is not on Sam's route (say the office moved it while he was offline).
+    let elsewhere = Change::AddVisitNote {
+        note_id: new_id(),
+        visit_id: new_id(),
+        body: "Lost stop".into(),
+    };
+    engine.record(elsewhere, now).unwrap();
+    engine
+        .record(
+            Change::AddVisitNote {
+                note_id: new_id(),
+                visit_id: visit,
+                body: "Fine".into(),
+            },
+            now,
+        )
+        .unwrap();
+    engine.sync(now).await.unwrap();
+    let status = engine.status(now);
+    assert_eq!(status.summary(), "All synced");
+    assert_eq!(status.problems, 1);
+    assert_eq!(
+        engine.state().problems[0].reason,
+        "That visit no longer exists."
+    );
+    assert_eq!(engine.cache().notes_of(visit).len(), 1);
+}
