@@ -1,24 +1,10 @@
 import { defineConfig } from "@playwright/test";
+import { chromium } from "./tests/helpers";
 
 // The server under test: the debug build cargo-leptos made, on its own port and a fresh
 // SQLite file with the demo data, so tests never touch a developer's data/rapport.db.
 const PORT = Number(process.env.E2E_PORT ?? 3107);
 const baseURL = `http://127.0.0.1:${PORT}`;
-
-// Debian's Chromium, never a browser downloaded by Playwright. The flags keep it from trying
-// to reach Google's services on a machine with no such network.
-const chromium = {
-  executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-  args: [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-  ],
-};
 
 export default defineConfig({
   testDir: "./tests",

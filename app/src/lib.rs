@@ -19,6 +19,10 @@ use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::path;
 
+const SW_REGISTER: &str = "if ('serviceWorker' in navigator) { \
+    navigator.serviceWorker.register('/sw.js').catch(function (e) { console.warn('service worker', e); }); \
+    if (navigator.storage) { navigator.storage.persist(); } }";
+
 /// The HTML document around every page.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     view! {
@@ -29,6 +33,10 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <meta name="theme-color" content="#1d4e6b" />
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
+                <link rel="manifest" href="/manifest.webmanifest" />
+                <link rel="apple-touch-icon" href="/icons/icon-192.png" />
+                // Registered from a plain script so it happens even before the wasm loads.
+                <script inner_html=SW_REGISTER></script>
                 <AutoReload options=options.clone() />
                 <HydrationScripts options />
                 <MetaTags />

@@ -1,5 +1,20 @@
 import { expect, Page } from "@playwright/test";
 
+// Debian's Chromium, never a browser downloaded by Playwright. The flags keep it from trying
+// to reach Google's services on a machine with no such network.
+export const chromium = {
+  executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+  args: [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+  ],
+};
+
 export const PASSWORD = "rapport-demo";
 export const OFFICE = "office@rapport.example";
 export const SAM = "sam@rapport.example";

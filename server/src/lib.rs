@@ -4,6 +4,7 @@
 mod api_error;
 pub mod config;
 mod health;
+mod service_worker;
 mod session;
 pub mod setup;
 pub mod startup;

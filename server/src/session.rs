@@ -23,8 +23,10 @@ fn is_public(path: &str) -> bool {
         "/favicon.svg",
         "/favicon.ico",
         "/robots.txt",
+        "/manifest.webmanifest",
+        "/sw.js",
     ];
-    EXACT.contains(&path) || path.starts_with("/pkg/")
+    EXACT.contains(&path) || path.starts_with("/pkg/") || path.starts_with("/icons/")
 }
 
 pub async fn gate(State(state): State<ServerState>, mut req: Request, next: Next) -> Response {

@@ -20,6 +20,8 @@ use tower_http::trace::TraceLayer;
 pub struct ServerState {
     pub app: AppState,
     pub leptos: LeptosOptions,
+    /// `/sw.js`, generated once from the build output at start-up.
+    pub service_worker: std::sync::Arc<String>,
 }
 
 impl FromRef<ServerState> for LeptosOptions {
@@ -59,7 +61,12 @@ impl Application {
             .with_context(|| format!("listening on {}", config.listen))?;
         let addr = listener.local_addr()?;
         let leptos = leptos_options(&config, addr);
-        let state = ServerState { app, leptos };
+        let service_worker = crate::service_worker::script(&config.site_root, "pkg").into();
+        let state = ServerState {
+            app,
+            leptos,
+            service_worker,
+        };
         Ok(Application {
             listener,
             router: router(state.clone()),
@@ -105,6 +112,7 @@ pub fn router(state: ServerState) -> Router {
     Router::new()
         .route("/", get(session::home))
         .route("/healthz", get(health::healthz))
+        .route("/sw.js", get(crate::service_worker::serve))
         .route("/api/v1/sync/push", post(crate::sync::push))
         .route("/api/v1/sync/pull", get(crate::sync::pull))
         .leptos_routes_with_context(
