@@ -80,24 +80,21 @@ impl SyncStatus {
     }
 }
 
-pub struct Engine<S, T> {
+/// The device's sync state and the storage it lives in. The network is passed to each
+/// [`Engine::sync`]; the browser, which must not hold the engine across an await, drives the
+/// same steps itself ([`Engine::next_push`], [`Engine::settle`], [`Engine::apply_page`],
+/// [`Engine::finish`]).
+pub struct Engine<S> {
     storage: S,
-    transport: T,
     state: LocalState,
 }
 
-impl<S: Storage, T: Transport> Engine<S, T> {
+impl<S: Storage> Engine<S> {
     /// Opens the device's saved state, or starts a new device for this user. A different
     /// user on the same browser starts afresh (their data is not mixed with the last user's),
     /// unless the previous user still has unsynced changes, which are never thrown away.
-    pub fn open(storage: S, transport: T, user: UserSummary) -> Result<Self, StorageError> {
-        let saved = match storage.load(STORAGE_KEY)? {
-            Some(json) => Some(
-                serde_json::from_str::<LocalState>(&json)
-                    .map_err(|e| StorageError::Corrupt(e.to_string()))?,
-            ),
-            None => None,
-        };
+    pub fn open(storage: S, user: UserSummary) -> Result<Self, StorageError> {
+        let saved = Self::load(&storage)?;
         let state = match saved {
             Some(s) if s.user.id == user.id || !s.outbox.is_empty() => s,
             _ => LocalState {
@@ -112,11 +109,22 @@ impl<S: Storage, T: Transport> Engine<S, T> {
                 cache: Cache::default(),
             },
         };
-        Ok(Engine {
-            storage,
-            transport,
-            state,
-        })
+        Ok(Engine { storage, state })
+    }
+
+    /// Opens what this device saved, whoever it belongs to: an offline cold start, when the
+    /// server cannot say who is signed in. `None` if the device never synced.
+    pub fn open_saved(storage: S) -> Result<Option<Self>, StorageError> {
+        Ok(Self::load(&storage)?.map(|state| Engine { storage, state }))
+    }
+
+    fn load(storage: &S) -> Result<Option<LocalState>, StorageError> {
+        match storage.load(STORAGE_KEY)? {
+            Some(json) => serde_json::from_str::<LocalState>(&json)
+                .map(Some)
+                .map_err(|e| StorageError::Corrupt(e.to_string())),
+            None => Ok(None),
+        }
     }
 
     pub fn state(&self) -> &LocalState {
@@ -162,41 +170,43 @@ impl<S: Storage, T: Transport> Engine<S, T> {
 
     /// Pushes everything waiting, then pulls until up to date. Stops at the first failed
     /// request, keeping whatever was not acknowledged for the next try.
-    pub async fn sync(&mut self, now: DateTime<Utc>) -> Result<(), TransportError> {
-        let result = self.push_all().await;
-        let result = match result {
-            Ok(()) => self.pull_all().await,
-            Err(e) => Err(e),
-        };
-        match &result {
-            Ok(()) => {
-                self.state.last_sync_at = Some(now);
-                self.state.last_error = None;
-            }
-            Err(e) => self.state.last_error = Some(e.to_string()),
-        }
-        // A failed save here loses nothing: the outbox was saved when each change was made,
-        // and anything acknowledged but not forgotten is answered `duplicate` next time.
-        let _ = self.save(&self.state);
+    pub async fn sync<T: Transport>(
+        &mut self,
+        transport: &T,
+        now: DateTime<Utc>,
+    ) -> Result<(), TransportError> {
+        let result = self.exchange(transport).await;
+        self.finish(now, result.as_ref().err());
         result
     }
 
-    async fn push_all(&mut self) -> Result<(), TransportError> {
-        while !self.state.outbox.is_empty() {
-            let batch: Vec<Mutation> = self.state.outbox.iter().take(PUSH_BATCH).cloned().collect();
-            let request = PushRequest {
-                device_id: self.state.device_id,
-                mutations: batch,
-            };
-            let response = self.transport.push(&request).await?;
+    async fn exchange<T: Transport>(&mut self, transport: &T) -> Result<(), TransportError> {
+        while let Some(request) = self.next_push() {
+            let response = transport.push(&request).await?;
             self.settle(&response);
-            let _ = self.save(&self.state);
         }
-        Ok(())
+        loop {
+            let page = transport.pull(self.state.cursor).await?;
+            if !self.apply_page(&page) {
+                return Ok(());
+            }
+        }
     }
 
-    /// Takes answered mutations out of the outbox; rejected ones become problems.
-    fn settle(&mut self, response: &PushResponse) {
+    /// The next batch to push, if anything is waiting.
+    pub fn next_push(&self) -> Option<PushRequest> {
+        if self.state.outbox.is_empty() {
+            return None;
+        }
+        let batch = self.state.outbox.iter().take(PUSH_BATCH).cloned().collect();
+        Some(PushRequest {
+            device_id: self.state.device_id,
+            mutations: batch,
+        })
+    }
+
+    /// Takes answered mutations out of the outbox (rejected ones become problems) and saves.
+    pub fn settle(&mut self, response: &PushResponse) {
         for result in &response.results {
             let Some(pos) = self.state.outbox.iter().position(|m| m.id == result.id) else {
                 continue;
@@ -209,22 +219,39 @@ impl<S: Storage, T: Transport> Engine<S, T> {
                 });
             }
         }
+        // A failed save loses nothing: what was acknowledged but not forgotten is answered
+        // `duplicate` next time.
+        let _ = self.save(&self.state);
     }
 
-    async fn pull_all(&mut self) -> Result<(), TransportError> {
-        loop {
-            let page = self.transport.pull(self.state.cursor).await?;
-            self.state.cache.apply_pull(&page);
-            // Changes still waiting stay visible on top of what the server sent.
-            let (user, outbox) = (self.state.user.clone(), self.state.outbox.clone());
-            for m in &outbox {
-                self.state.cache.apply_local(&user, &m.change, m.made_at);
-            }
-            self.state.cursor = page.cursor;
-            if !page.more {
-                return Ok(());
-            }
+    /// The cursor to pull from.
+    pub fn cursor(&self) -> i64 {
+        self.state.cursor
+    }
+
+    /// Lands a pulled page; returns whether more pages are waiting.
+    pub fn apply_page(&mut self, page: &PullResponse) -> bool {
+        self.state.cache.apply_pull(page);
+        // Changes still waiting stay visible on top of what the server sent.
+        let (user, outbox) = (self.state.user.clone(), self.state.outbox.clone());
+        for m in &outbox {
+            self.state.cache.apply_local(&user, &m.change, m.made_at);
         }
+        self.state.cursor = page.cursor;
+        let _ = self.save(&self.state);
+        page.more
+    }
+
+    /// Records how a sync ended.
+    pub fn finish(&mut self, now: DateTime<Utc>, error: Option<&TransportError>) {
+        match error {
+            None => {
+                self.state.last_sync_at = Some(now);
+                self.state.last_error = None;
+            }
+            Some(e) => self.state.last_error = Some(e.to_string()),
+        }
+        let _ = self.save(&self.state);
     }
 
     fn save(&self, state: &LocalState) -> Result<(), StorageError> {

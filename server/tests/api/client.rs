@@ -84,7 +84,7 @@ async fn user(app: &TestApp, email: &str) -> UserSummary {
     app.store.find_login(email).await.unwrap().unwrap().0
 }
 
-fn dorothys_visit(engine: &Engine<MemoryStorage, Network>, sam: &UserSummary) -> (Uuid, Uuid) {
+fn dorothys_visit(engine: &Engine<MemoryStorage>, sam: &UserSummary) -> (Uuid, Uuid) {
     let today = Utc::now().date_naive();
     let stop = engine
         .cache()
@@ -101,13 +101,9 @@ async fn a_day_offline_reaches_the_server_exactly_once_when_the_signal_returns()
     let sam = user(&app, SAM).await;
     let storage = MemoryStorage::default();
     let http = app.login_as(SAM).await;
-    let mut engine = Engine::open(
-        storage.clone(),
-        Network::new(&app, http.clone()),
-        sam.clone(),
-    )
-    .unwrap();
-    engine.sync(Utc::now()).await.unwrap();
+    let online = Network::new(&app, http.clone());
+    let mut engine = Engine::open(storage.clone(), sam.clone()).unwrap();
+    engine.sync(&online, Utc::now()).await.unwrap();
     assert_eq!(engine.status(Utc::now()).summary(), "All synced");
     let (visit, customer) = dorothys_visit(&engine, &sam);
 
@@ -116,7 +112,7 @@ async fn a_day_offline_reaches_the_server_exactly_once_when_the_signal_returns()
     let now = Utc::now();
     let offline = Network::new(&app, http.clone());
     offline.offline.set(true);
-    let mut engine = Engine::open(storage.clone(), offline, sam.clone()).unwrap();
+    let mut engine = Engine::open(storage.clone(), sam.clone()).unwrap();
     let changes = vec![
         Change::AdvanceVisit {
             visit_id: visit,
@@ -152,26 +148,28 @@ async fn a_day_offline_reaches_the_server_exactly_once_when_the_signal_returns()
     for change in changes {
         engine.record(change, now).unwrap();
     }
-    assert!(engine.sync(now).await.is_err());
+    assert!(engine.sync(&offline, now).await.is_err());
     assert_eq!(engine.status(now).summary(), "5 changes waiting");
 
     // The tab is closed and the phone restarts: everything is still there.
     drop(engine);
     let network = Network::new(&app, http.clone());
     network.lose_next_response.set(true);
-    let mut engine = Engine::open(storage.clone(), network, sam.clone()).unwrap();
+    let mut engine = Engine::open_saved(storage.clone())
+        .unwrap()
+        .expect("saved on this device");
     assert_eq!(engine.state().outbox.len(), 5);
     assert_eq!(engine.cache().notes_of(visit).len(), 1);
     assert_eq!(engine.cache().visits[&visit].status, VisitStatus::Done);
 
     // Back online, but the first answer is lost on the way: the retry is acknowledged.
-    assert!(engine.sync(now).await.is_err(), "response lost");
+    assert!(engine.sync(&network, now).await.is_err(), "response lost");
     assert_eq!(
         engine.state().outbox.len(),
         5,
         "nothing is forgotten without an answer"
     );
-    engine.sync(now).await.unwrap();
+    engine.sync(&network, now).await.unwrap();
     let status = engine.status(now);
     assert_eq!(status.summary(), "All synced");
     assert_eq!(status.problems, 0);
@@ -200,13 +198,8 @@ async fn a_day_offline_reaches_the_server_exactly_once_when_the_signal_returns()
         .unwrap();
     assert_eq!(visit_row[0]["status"], "done");
 
-    let fresh = Engine::open(
-        MemoryStorage::default(),
-        Network::new(&app, office),
-        user(&app, OFFICE).await,
-    );
-    let mut fresh = fresh.unwrap();
-    fresh.sync(now).await.unwrap();
+    let mut fresh = Engine::open(MemoryStorage::default(), user(&app, OFFICE).await).unwrap();
+    fresh.sync(&Network::new(&app, office), now).await.unwrap();
     assert_eq!(
         fresh.cache().notes_of(visit).len(),
         1,
@@ -224,20 +217,11 @@ async fn two_devices_of_one_technician_converge_with_the_server() {
     let app = spawn_app(true).await;
     let sam = user(&app, SAM).await;
     let http = app.login_as(SAM).await;
-    let mut phone = Engine::open(
-        MemoryStorage::default(),
-        Network::new(&app, http.clone()),
-        sam.clone(),
-    )
-    .unwrap();
-    let mut tablet = Engine::open(
-        MemoryStorage::default(),
-        Network::new(&app, http.clone()),
-        sam.clone(),
-    )
-    .unwrap();
-    phone.sync(Utc::now()).await.unwrap();
-    tablet.sync(Utc::now()).await.unwrap();
+    let net = Network::new(&app, http.clone());
+    let mut phone = Engine::open(MemoryStorage::default(), sam.clone()).unwrap();
+    let mut tablet = Engine::open(MemoryStorage::default(), sam.clone()).unwrap();
+    phone.sync(&net, Utc::now()).await.unwrap();
+    tablet.sync(&net, Utc::now()).await.unwrap();
     let (visit, _) = dorothys_visit(&phone, &sam);
     let now = Utc::now();
     phone
@@ -283,11 +267,11 @@ async fn two_devices_of_one_technician_converge_with_the_server() {
         )
         .unwrap();
 
-    phone.sync(now).await.unwrap();
-    tablet.sync(now).await.unwrap();
-    phone.sync(now).await.unwrap();
+    phone.sync(&net, now).await.unwrap();
+    tablet.sync(&net, now).await.unwrap();
+    phone.sync(&net, now).await.unwrap();
 
-    let bodies = |e: &Engine<MemoryStorage, Network>| {
+    let bodies = |e: &Engine<MemoryStorage>| {
         e.cache()
             .notes_of(visit)
             .into_iter()
@@ -309,13 +293,9 @@ async fn a_change_the_server_refuses_is_kept_as_a_problem_and_does_not_block_the
     let app = spawn_app(true).await;
     let sam = user(&app, SAM).await;
     let http = app.login_as(SAM).await;
-    let mut engine = Engine::open(
-        MemoryStorage::default(),
-        Network::new(&app, http),
-        sam.clone(),
-    )
-    .unwrap();
-    engine.sync(Utc::now()).await.unwrap();
+    let net = Network::new(&app, http);
+    let mut engine = Engine::open(MemoryStorage::default(), sam.clone()).unwrap();
+    engine.sync(&net, Utc::now()).await.unwrap();
     let (visit, _) = dorothys_visit(&engine, &sam);
     let now = Utc::now();
     // A visit that is not on Sam's route (say the office moved it while he was offline).
@@ -335,7 +315,7 @@ async fn a_change_the_server_refuses_is_kept_as_a_problem_and_does_not_block_the
             now,
         )
         .unwrap();
-    engine.sync(now).await.unwrap();
+    engine.sync(&net, now).await.unwrap();
     let status = engine.status(now);
     assert_eq!(status.summary(), "All synced");
     assert_eq!(status.problems, 1);
