@@ -4,11 +4,13 @@
 //! `hydrate` into the wasm client (takes over the rendered page). Server-only code sits behind
 //! `#[cfg(feature = "ssr")]`.
 #![forbid(unsafe_code)]
+#![recursion_limit = "256"]
 
 pub mod auth;
 pub mod customers;
 pub mod error;
 pub mod layout;
+pub mod offline;
 pub mod priorities;
 #[cfg(feature = "ssr")]
 pub mod state;
@@ -21,7 +23,9 @@ use leptos_router::path;
 
 const SW_REGISTER: &str = "if ('serviceWorker' in navigator) { \
     navigator.serviceWorker.register('/sw.js').catch(function (e) { console.warn('service worker', e); }); \
-    if (navigator.storage) { navigator.storage.persist(); } }";
+    if (navigator.storage) { navigator.storage.persist(); } } \
+  window.rapportKeepPage = function (path) { \
+    if (window.caches) { caches.open('rapport-pages').then(function (c) { return c.add(path); }).catch(function () {}); } };";
 
 /// The HTML document around every page.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -51,6 +55,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    offline::OfflineState::provide();
     // Marks the page once the wasm has taken over, so tests wait for it rather than guess.
     #[cfg(feature = "hydrate")]
     Effect::new(|_| {

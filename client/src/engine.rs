@@ -70,9 +70,10 @@ pub struct SyncStatus {
 }
 
 impl SyncStatus {
-    /// "All synced" or "3 changes waiting".
+    /// "All synced", "3 changes waiting", or "Not synced yet" on a device that never synced.
     pub fn summary(&self) -> String {
         match self.waiting {
+            0 if self.last_sync_at.is_none() => "Not synced yet".into(),
             0 => "All synced".into(),
             1 => "1 change waiting".into(),
             n => format!("{n} changes waiting"),
@@ -109,7 +110,10 @@ impl<S: Storage> Engine<S> {
                 cache: Cache::default(),
             },
         };
-        Ok(Engine { storage, state })
+        let engine = Engine { storage, state };
+        // Saved at once, so the device is known even before its first change or sync.
+        engine.save(&engine.state)?;
+        Ok(engine)
     }
 
     /// Opens what this device saved, whoever it belongs to: an offline cold start, when the

@@ -145,6 +145,12 @@ pub trait Visits: Send + Sync {
     async fn create_visit(&self, visit: NewVisit, at: DateTime<Utc>) -> StoreResult<Visit>;
     /// A technician's visits on one day, in route order.
     async fn technician_day(&self, technician_id: Uuid, day: NaiveDate) -> StoreResult<Vec<Visit>>;
+    /// A customer's most recent visit notes, newest first.
+    async fn customer_notes(
+        &self,
+        customer_id: Uuid,
+        limit: i64,
+    ) -> StoreResult<Vec<domain::sync::VisitNote>>;
     /// A customer's visits between two days (inclusive), oldest first.
     async fn customer_visits(
         &self,

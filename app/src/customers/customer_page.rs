@@ -94,6 +94,30 @@ fn CustomerView(
             />
         })}
         <VisitList visits=detail.visits.clone() />
+        <NoteList notes=detail.notes.clone() />
+    }
+}
+
+#[component]
+fn NoteList(notes: Vec<(domain::sync::VisitNote, String)>) -> impl IntoView {
+    view! {
+        <section class="card" aria-labelledby="notes-heading">
+            <h2 id="notes-heading">"Visit notes"</h2>
+            {if notes.is_empty() {
+                view! { <p>"No notes yet."</p> }.into_any()
+            } else {
+                view! {
+                    <ul class="notes">
+                        {notes.into_iter().map(|(n, author)| view! {
+                            <li>
+                                <p>{n.body}</p>
+                                <p class="muted">{format!("{author}, {}", n.written_at.format("%-d %b %Y %H:%M UTC"))}</p>
+                            </li>
+                        }).collect_view()}
+                    </ul>
+                }.into_any()
+            }}
+        </section>
     }
 }
 

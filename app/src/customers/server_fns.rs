@@ -15,6 +15,8 @@ pub struct CustomerDetail {
     pub technicians: Vec<UserSummary>,
     /// Visits from a month ago to a month ahead, with the technician's name.
     pub visits: Vec<(Visit, Option<String>)>,
+    /// What technicians wrote at visits, newest first, with the author's name.
+    pub notes: Vec<(domain::sync::VisitNote, String)>,
     /// Whether the viewer may edit the customer and assign technicians.
     pub can_manage: bool,
 }
@@ -104,6 +106,16 @@ mod ssr {
                 (v, name)
             })
             .collect();
+        let notes = state
+            .store
+            .customer_notes(id, 50)
+            .await?
+            .into_iter()
+            .map(|n| {
+                let author = name_of(Some(n.author_id)).unwrap_or_default();
+                (n, author)
+            })
+            .collect();
         let can_manage = user.role.sees_all_customers();
         let technicians = if can_manage {
             users
@@ -120,6 +132,7 @@ mod ssr {
             priorities,
             technicians,
             visits,
+            notes,
             can_manage,
         })
     }

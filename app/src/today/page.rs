@@ -1,16 +1,104 @@
 use super::today_route;
 use crate::layout::LoadError;
+use crate::offline::{self, with_cache, OfflineState, StopDetail, SyncStatusBar};
 use crate::priorities::PrioritiesCard;
 use domain::links::{maps_url, tel_url};
 use domain::Stop;
 use leptos::prelude::*;
 use leptos_meta::Title;
+use uuid::Uuid;
 
+/// Today's stops. The server renders them from its data; once the phone holds the route
+/// (after the first sync, or opened offline), the page shows and works from the phone's copy.
 #[component]
 pub fn TodayPage() -> impl IntoView {
-    let route = Resource::new(|| (), |_| today_route());
+    let state = OfflineState::get();
+    Effect::new(|_| offline::start());
+    // The stops on the phone for today, once it has synced at least once. A memo, so the
+    // route is rebuilt only when its stops change, not on every note (which would close the
+    // stop being worked).
+    let local_stops = Memo::new(move |_| -> Option<Vec<(usize, Uuid)>> {
+        state.revision.get();
+        if !state.ready.get() {
+            return None;
+        }
+        with_cache(|cache, me| {
+            (!cache.visits.is_empty()).then(|| {
+                let today = offline::local_today();
+                cache
+                    .day(me.id, today)
+                    .iter()
+                    .enumerate()
+                    .map(|(i, s)| (i + 1, s.visit.id))
+                    .collect()
+            })
+        })
+        .flatten()
+    });
     view! {
         <Title text="Today" />
+        <SyncStatusBar />
+        {move || match local_stops.get() {
+            Some(stops) => view! { <LocalRoute stops /> }.into_any(),
+            None => view! { <ServerRoute /> }.into_any(),
+        }}
+    }
+}
+
+#[component]
+fn LocalRoute(stops: Vec<(usize, Uuid)>) -> impl IntoView {
+    let date = offline::local_today();
+    view! {
+        <h1>"Today" <span class="muted date">{date.format(" · %A %-d %B").to_string()}</span></h1>
+        {if stops.is_empty() {
+            view! { <p>"No stops today."</p> }.into_any()
+        } else {
+            view! {
+                <ol class="route" aria-label="Today's stops">
+                    <For each=move || stops.clone() key=|(_, id)| *id let:stop>
+                        <LocalStopCard number=stop.0 visit_id=stop.1 />
+                    </For>
+                </ol>
+            }.into_any()
+        }}
+    }
+}
+
+/// A stop from the phone's data: re-reads it whenever the phone's data changes, while the
+/// "work this stop" panel stays open.
+#[component]
+fn LocalStopCard(number: usize, visit_id: Uuid) -> impl IntoView {
+    let state = OfflineState::get();
+    let stop = move || {
+        state.revision.get();
+        with_cache(|cache, me| {
+            let visit = cache.visits.get(&visit_id)?;
+            cache
+                .day(me.id, visit.scheduled_on)
+                .into_iter()
+                .find(|s| s.visit.id == visit_id)
+        })
+        .flatten()
+    };
+    let customer_id = untrack(|| stop().map(|s| s.customer.id).unwrap_or_default());
+    let heading_id = format!("stop-{visit_id}");
+    view! {
+        <li class="stop card">
+            <article aria-labelledby=heading_id>
+                {move || stop().map(|s| view! { <StopSummary number stop=s /> })}
+                <details class="work">
+                    <summary>"Work this stop"</summary>
+                    <StopDetail visit_id customer_id />
+                </details>
+            </article>
+        </li>
+    }
+}
+
+#[component]
+fn ServerRoute() -> impl IntoView {
+    let route = Resource::new(|| (), |_| today_route());
+    view! {
         <Suspense fallback=|| view! { <h1>"Today"</h1><p>"Loading your route…"</p> }>
             {move || Suspend::new(async move {
                 match route.await {
@@ -35,47 +123,55 @@ pub fn TodayPage() -> impl IntoView {
     }
 }
 
-/// One stop: who, when, where, and what matters to them, before knocking.
+/// One stop as the server rendered it.
 #[component]
 fn StopCard(number: usize, stop: Stop) -> impl IntoView {
+    let labelled_by = format!("stop-{}", stop.visit.id);
+    view! {
+        <li class="stop card">
+            <article aria-labelledby=labelled_by>
+                <StopSummary number stop />
+            </article>
+        </li>
+    }
+}
+
+/// Who, when, where, and what matters to them, before knocking.
+#[component]
+fn StopSummary(number: usize, stop: Stop) -> impl IntoView {
     let Stop {
         visit,
         customer,
         priorities,
     } = stop;
     let heading_id = format!("stop-{}", visit.id);
-    let labelled_by = heading_id.clone();
     view! {
-        <li class="stop card">
-            <article aria-labelledby=labelled_by>
-                <header class="stop-head">
-                    <h2 id=heading_id>
-                        <span class="stop-number">{number}". "</span>
-                        <a href=format!("/customers/{}", customer.id)>{customer.name.clone()}</a>
-                    </h2>
-                    <p class="muted">
-                        {visit.window_label()} " · "
-                        <span class="status">{visit.status.label()}</span>
-                    </p>
-                </header>
-                <PrioritiesCard
-                    title=format!("What matters to {}", customer.name)
-                    priorities
-                    level=3
-                />
-                <p class="address">{customer.address.clone()}</p>
-                {(!customer.access_notes.is_empty()).then(|| view! {
-                    <p class="access"><strong>"Access: "</strong>{customer.access_notes.clone()}</p>
-                })}
-                <p class="stop-links">
-                    <a class="button secondary" href=maps_url(&customer.address) target="_blank" rel="noopener"
-                        aria-label=format!("Directions to {}", customer.name)>"Directions"</a>
-                    {(!customer.phone.is_empty()).then(|| view! {
-                        <a class="button secondary" href=tel_url(&customer.phone)
-                            aria-label=format!("Call {}", customer.name)>"Call"</a>
-                    })}
-                </p>
-            </article>
-        </li>
+        <header class="stop-head">
+            <h2 id=heading_id>
+                <span class="stop-number">{number}". "</span>
+                <a href=format!("/customers/{}", customer.id)>{customer.name.clone()}</a>
+            </h2>
+            <p class="muted">
+                {visit.window_label()} " · "
+                <span class="status">{visit.status.label()}</span>
+            </p>
+        </header>
+        <PrioritiesCard
+            title=format!("What matters to {}", customer.name)
+            priorities
+            level=3
+        />
+        <p class="address">{customer.address.clone()}</p>
+        {(!customer.access_notes.is_empty()).then(|| view! {
+            <p class="access"><strong>"Access: "</strong>{customer.access_notes.clone()}</p>
+        })}
+        <p class="stop-links">
+            <a class="button secondary" href=maps_url(&customer.address) target="_blank" rel="noopener"
+                aria-label=format!("Directions to {}", customer.name)>"Directions"</a>
+            {(!customer.phone.is_empty()).then(|| view! {
+                <a class="button secondary" href=tel_url(&customer.phone)
+                    aria-label=format!("Call {}", customer.name)>"Call"</a>
+            })}
+        </p>
     }
 }

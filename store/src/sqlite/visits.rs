@@ -53,6 +53,21 @@ impl Visits for SqliteStore {
         .await?)
     }
 
+    async fn customer_notes(
+        &self,
+        customer_id: Uuid,
+        limit: i64,
+    ) -> StoreResult<Vec<domain::sync::VisitNote>> {
+        Ok(sqlx::query_as(
+            "SELECT id, visit_id, customer_id, author_id, body, written_at, version FROM visit_notes
+             WHERE customer_id = ? ORDER BY written_at DESC, id DESC LIMIT ?",
+        )
+        .bind(customer_id)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
     async fn customer_visits(
         &self,
         customer_id: Uuid,
