@@ -15,7 +15,10 @@ use std::cell::Cell;
 use std::time::Duration;
 
 const LEASE_KEY: &str = "rapport.sync.lease";
-const LEASE_MS: f64 = 15_000.0;
+/// Short, and renewed before every request: a tab that dies mid-sync blocks the others only
+/// briefly. Two tabs overlapping would still be safe (the server applies each mutation once,
+/// and each local step is one load-change-save), just wasteful.
+const LEASE_MS: f64 = 5_000.0;
 const PERIOD: Duration = Duration::from_secs(45);
 const AFTER_WRITE: Duration = Duration::from_millis(1500);
 
@@ -186,6 +189,7 @@ async fn sync(state: OfflineState) {
 /// Push everything waiting, then pull until up to date, one saved step at a time.
 async fn exchange(state: OfflineState) -> Result<(), TransportError> {
     while let Some(request) = engine().and_then(|e| e.next_push()) {
+        let _ = take_lease();
         let response = push(&request).await?;
         if let Some(mut engine) = engine() {
             engine.settle(&response);
@@ -196,6 +200,7 @@ async fn exchange(state: OfflineState) -> Result<(), TransportError> {
         let Some(cursor) = engine().map(|e| e.cursor()) else {
             return Ok(());
         };
+        let _ = take_lease();
         let page = pull(cursor).await?;
         let Some(mut engine) = engine() else {
             return Ok(());
