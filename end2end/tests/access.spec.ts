@@ -30,7 +30,7 @@ test("a technician logs in and reaches their route by keyboard alone", async ({ 
   await page.keyboard.press("Enter");
   await expect(page).toHaveURL(/\/today$/);
   await expect(page.getByRole("heading", { level: 1, name: /Today/ })).toBeVisible();
-  await expect(page.getByRole("list", { name: "Today's stops" }).getByRole("listitem").first()).toBeVisible();
+  await expect(page.getByRole("list", { name: "Stops" }).getByRole("listitem").first()).toBeVisible();
 
   // Opened afresh, the first Tab reaches the skip link, and it moves focus to the content.
   await page.reload();

@@ -24,6 +24,13 @@ test("a technician works two stops offline and the office sees every note exactl
   await hydrated(phone);
   await expect(phone.getByRole("status")).toContainText("All synced");
 
+  // Any day of the window is on the phone too.
+  await phone.getByRole("button", { name: "Next day" }).click();
+  await expect(phone.getByRole("heading", { level: 1 })).not.toContainText("Today");
+  await phone.getByRole("button", { name: "Back to today" }).click();
+  await expect(phone.getByRole("heading", { level: 1 })).toContainText("Today");
+  await expect(phone.getByText(/Ready for the day: 5 stops/)).toBeVisible();
+
   const stops = phone.getByRole("article");
   const names: string[] = [];
   for (const [i, note] of notes.entries()) {

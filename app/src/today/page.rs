@@ -2,35 +2,49 @@ use super::today_route;
 use crate::layout::LoadError;
 use crate::offline::{self, with_cache, OfflineState, StopDetail, SyncStatusBar};
 use crate::priorities::PrioritiesCard;
+use chrono::{Duration, NaiveDate};
 use domain::links::{maps_url, tel_url};
 use domain::Stop;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use uuid::Uuid;
 
+/// Days before and after today the phone holds (the sync window).
+const DAYS_BACK: i64 = 7;
+const DAYS_AHEAD: i64 = 14;
+
+/// One day of the route as the phone holds it.
+#[derive(Clone, Debug, PartialEq)]
+struct LocalDay {
+    date: NaiveDate,
+    stops: Vec<(usize, Uuid)>,
+}
+
 /// Today's stops. The server renders them from its data; once the phone holds the route
-/// (after the first sync, or opened offline), the page shows and works from the phone's copy.
+/// (after the first sync, or opened offline), the page shows and works from the phone's copy,
+/// and the technician can step through any day of the window.
 #[component]
 pub fn TodayPage() -> impl IntoView {
     let state = OfflineState::get();
     Effect::new(|_| offline::start());
-    // The stops on the phone for today, once it has synced at least once. A memo, so the
-    // route is rebuilt only when its stops change, not on every note (which would close the
-    // stop being worked).
-    let local_stops = Memo::new(move |_| -> Option<Vec<(usize, Uuid)>> {
+    let day = RwSignal::new(None::<NaiveDate>);
+    // A memo, so the route is rebuilt only when its stops change, not on every note (which
+    // would close the stop being worked).
+    let local = Memo::new(move |_| -> Option<LocalDay> {
         state.revision.get();
         if !state.ready.get() {
             return None;
         }
+        let date = day.get().unwrap_or_else(offline::local_today);
         with_cache(|cache, me| {
             (!cache.visits.is_empty()).then(|| {
-                let today = offline::local_today();
-                cache
-                    .day(me.id, today)
+                let stops = cache
+                    .day(me.id, date)
                     .iter()
                     .enumerate()
                     .map(|(i, s)| (i + 1, s.visit.id))
-                    .collect()
+                    .collect();
+                LocalDay { date, stops }
             })
         })
         .flatten()
@@ -38,23 +52,53 @@ pub fn TodayPage() -> impl IntoView {
     view! {
         <Title text="Today" />
         <SyncStatusBar />
-        {move || match local_stops.get() {
-            Some(stops) => view! { <LocalRoute stops /> }.into_any(),
+        {move || match local.get() {
+            Some(local) => view! { <LocalRoute local day /> }.into_any(),
             None => view! { <ServerRoute /> }.into_any(),
         }}
     }
 }
 
 #[component]
-fn LocalRoute(stops: Vec<(usize, Uuid)>) -> impl IntoView {
-    let date = offline::local_today();
+fn LocalRoute(local: LocalDay, day: RwSignal<Option<NaiveDate>>) -> impl IntoView {
+    let today = offline::local_today();
+    let LocalDay { date, stops } = local;
+    let title = if date == today {
+        "Today".to_string()
+    } else {
+        date.format("%A").to_string()
+    };
+    let go = move |offset: i64| day.set(Some(date + Duration::days(offset)));
+    let first_day = date <= today - Duration::days(DAYS_BACK);
+    let last_day = date >= today + Duration::days(DAYS_AHEAD);
+    let count = stops.len();
+    let as_of = OfflineState::get()
+        .status
+        .get_untracked()
+        .and_then(|s| s.last_sync)
+        .map(|t| format!(", as of the sync at {t}"))
+        .unwrap_or_default();
+    let plural = if count == 1 { "" } else { "s" };
+    let ready = format!(
+        "Ready for the day: {count} stop{plural} and their customers on this phone{as_of}."
+    );
     view! {
-        <h1>"Today" <span class="muted date">{date.format(" · %A %-d %B").to_string()}</span></h1>
+        <h1>{title} <span class="muted date">{date.format(" · %A %-d %B").to_string()}</span></h1>
+        <nav class="day-nav inline" aria-label="Days">
+            <button type="button" class="secondary" on:click=move |_| go(-1)
+                disabled=first_day>"Previous day"</button>
+            {(date != today).then(|| view! {
+                <button type="button" class="secondary" on:click=move |_| day.set(None)>"Back to today"</button>
+            })}
+            <button type="button" class="secondary" on:click=move |_| go(1)
+                disabled=last_day>"Next day"</button>
+        </nav>
+        {(date == today).then(|| view! { <p class="ready muted">{ready}</p> })}
         {if stops.is_empty() {
-            view! { <p>"No stops today."</p> }.into_any()
+            view! { <p>"No stops this day."</p> }.into_any()
         } else {
             view! {
-                <ol class="route" aria-label="Today's stops">
+                <ol class="route" aria-label="Stops">
                     <For each=move || stops.clone() key=|(_, id)| *id let:stop>
                         <LocalStopCard number=stop.0 visit_id=stop.1 />
                     </For>
@@ -108,7 +152,7 @@ fn ServerRoute() -> impl IntoView {
                             view! { <p>"No stops today."</p> }.into_any()
                         } else {
                             view! {
-                                <ol class="route" aria-label="Today's stops">
+                                <ol class="route" aria-label="Stops">
                                     {route.stops.into_iter().enumerate()
                                         .map(|(i, stop)| view! { <StopCard number=i + 1 stop /> })
                                         .collect_view()}
