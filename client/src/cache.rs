@@ -119,6 +119,12 @@ impl Cache {
                 };
                 self.promises.entry(*promise_id).or_insert(promise);
             }
+            Change::AcknowledgePriorities { visit_id, at } => {
+                if let Some(v) = self.visits.get_mut(visit_id) {
+                    let earliest = v.priorities_acknowledged_at.map_or(*at, |a| a.min(*at));
+                    v.priorities_acknowledged_at = Some(earliest);
+                }
+            }
             Change::KeepPromise { promise_id, at } => {
                 if let Some(p) = self.promises.get_mut(promise_id) {
                     if p.status == PromiseStatus::Open {

@@ -72,6 +72,11 @@ pub enum Change {
         promise_id: Uuid,
         at: DateTime<Utc>,
     },
+    /// The technician read the customer's priorities before starting the visit.
+    AcknowledgePriorities {
+        visit_id: Uuid,
+        at: DateTime<Utc>,
+    },
 }
 
 impl Change {
@@ -82,6 +87,7 @@ impl Change {
             Change::AddPriority { .. } => "add_priority",
             Change::AddPromise { .. } => "add_promise",
             Change::KeepPromise { .. } => "keep_promise",
+            Change::AcknowledgePriorities { .. } => "acknowledge_priorities",
         }
     }
 }
@@ -197,7 +203,9 @@ pub fn validate(change: &Change) -> Result<(), String> {
             Some(r) if !r.is_empty() => Ok(()),
             _ => Err("Say why the visit was skipped.".into()),
         },
-        Change::AdvanceVisit { .. } | Change::KeepPromise { .. } => Ok(()),
+        Change::AdvanceVisit { .. }
+        | Change::KeepPromise { .. }
+        | Change::AcknowledgePriorities { .. } => Ok(()),
     }
 }
 

@@ -116,6 +116,9 @@ pub struct Visit {
     pub departed_at: Option<DateTime<Utc>>,
     pub skip_reason: Option<String>,
     pub version: i64,
+    /// When the technician confirmed having read the customer's priorities before the visit.
+    #[serde(default)]
+    pub priorities_acknowledged_at: Option<DateTime<Utc>>,
 }
 
 impl Visit {
@@ -252,6 +255,7 @@ mod tests {
             departed_at: None,
             skip_reason: None,
             version: 0,
+            priorities_acknowledged_at: None,
         };
         assert_eq!(v.window_label(), "08:00–10:00");
         v.window_end = None;

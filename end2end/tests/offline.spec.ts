@@ -39,6 +39,8 @@ test("a technician works two stops offline and the office sees every note exactl
     // The priorities are on screen before the visit starts.
     await expect(stop.getByRole("region", { name: /What matters to/ })).toBeVisible();
     await stop.getByText("Work this stop").click();
+    await stop.getByRole("button", { name: "I've read the priorities" }).click();
+    await expect(stop.getByText("Priorities read before the visit")).toBeVisible();
     await stop.getByRole("button", { name: "Arrived" }).click();
     await expect(stop.getByText("Status: On site")).toBeVisible();
     await stop.getByLabel("Visit note", { exact: true }).fill(note);
@@ -53,12 +55,12 @@ test("a technician works two stops offline and the office sees every note exactl
   await first.getByRole("button", { name: "Add promise" }).click();
   await expect(first.getByRole("region", { name: "Open promises" })).toContainText(promise);
   await first.getByRole("button", { name: "Done" }).click();
-  await expect(phone.getByRole("status")).toContainText("7 changes waiting");
+  await expect(phone.getByRole("status")).toContainText("9 changes waiting");
 
   // Reloaded while still offline: everything is still there, still waiting.
   await phone.reload();
   await hydrated(phone);
-  await expect(phone.getByRole("status")).toContainText("7 changes waiting");
+  await expect(phone.getByRole("status")).toContainText("9 changes waiting");
   await expect(stops.nth(0).getByRole("region", { name: /What matters to/ })).toContainText(heard);
 
   // The signal returns: the phone syncs by itself.

@@ -129,6 +129,7 @@ fn describe(change: &Change) -> String {
         Change::AddPriority { text, .. } => format!("Priority: {text}"),
         Change::AddPromise { text, .. } => format!("Promise: {text}"),
         Change::KeepPromise { .. } => "Promise kept".into(),
+        Change::AcknowledgePriorities { .. } => "Priorities read".into(),
     }
 }
 

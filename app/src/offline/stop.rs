@@ -125,8 +125,24 @@ fn StatusButtons(
     let arrived = visit
         .arrived_at
         .map(|t| format!(" · arrived {}", t.format("%H:%M UTC")));
+    let acknowledged = visit.priorities_acknowledged_at.is_some();
+    let acknowledge = move |_| {
+        act(Change::AcknowledgePriorities {
+            visit_id: id,
+            at: super::now(),
+        })
+    };
     view! {
         <section aria-label="Visit status" class="visit-status">
+            {if acknowledged {
+                view! { <p class="muted">"✓ Priorities read before the visit"</p> }.into_any()
+            } else {
+                view! {
+                    <button type="button" class="secondary" on:click=acknowledge>
+                        "I've read the priorities"
+                    </button>
+                }.into_any()
+            }}
             <p><strong>"Status: " {status.label()}</strong> {arrived}</p>
             <div class="inline">
                 {next.into_iter().map(|(s, label)| view! {

@@ -331,3 +331,23 @@ async fn a_device_belongs_to_the_user_who_first_synced_it() {
         .unwrap();
     assert_eq!(res.status().as_u16(), 403);
 }
+
+#[tokio::test]
+async fn reading_the_priorities_is_recorded_once_at_the_earliest_time() {
+    let app = spawn_app(true).await;
+    let mut sam = Device::of(&app, SAM).await;
+    let visit = dorothys_visit_today(&app, &sam).await;
+    let now = Utc::now();
+    let ack = |at| Change::AcknowledgePriorities {
+        visit_id: visit,
+        at,
+    };
+    let later = sam.mutation(ack(now));
+    let earlier = sam.mutation(ack(now - Duration::minutes(3)));
+    let outcomes = sam.push(&app, &[later, earlier]).await;
+    assert_eq!(outcomes, [Outcome::Applied, Outcome::Applied]);
+    let page = sam.pull(&app, 0, 5000).await;
+    let v = page.visits.iter().find(|v| v.id == visit).unwrap();
+    let read = v.priorities_acknowledged_at.unwrap();
+    assert_eq!(read.timestamp(), (now - Duration::minutes(3)).timestamp());
+}

@@ -176,7 +176,7 @@ where
 }
 
 const VISIT: &str = "id, customer_id, technician_id, scheduled_on, window_start, window_end, \
-     position, status, arrived_at, departed_at, skip_reason, version";
+     position, status, arrived_at, departed_at, skip_reason, version, priorities_acknowledged_at";
 const PRIORITY: &str = "SELECT p.id, p.customer_id, p.text, p.pinned, p.heard_by_id,
         u.name AS heard_by_name, p.heard_role, p.heard_at, p.retired_at, p.version
      FROM priorities p JOIN users u ON u.id = p.heard_by_id";

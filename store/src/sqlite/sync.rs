@@ -207,6 +207,9 @@ async fn apply(tx: &mut Tx<'_>, ctx: &Ctx<'_>, change: &Change) -> StoreResult<V
             .await?;
             Ok(Ok(()))
         }
+        Change::AcknowledgePriorities { visit_id, at } => {
+            acknowledge(tx, ctx, *visit_id, believable(*at, ctx.at)).await
+        }
         Change::KeepPromise { promise_id, at } => {
             keep_promise(tx, ctx, *promise_id, believable(*at, ctx.at)).await
         }
@@ -329,6 +332,36 @@ async fn advance(
         .execute(&mut **tx)
         .await?;
     }
+    Ok(Ok(()))
+}
+
+/// Keeps the earliest time the priorities were read.
+async fn acknowledge(
+    tx: &mut Tx<'_>,
+    ctx: &Ctx<'_>,
+    visit_id: Uuid,
+    at: DateTime<Utc>,
+) -> StoreResult<Verdict> {
+    if let Err(reason) = own_visit(tx, ctx.user, visit_id).await? {
+        return Ok(Err(reason));
+    }
+    let (current,): (Option<DateTime<Utc>>,) =
+        sqlx::query_as("SELECT priorities_acknowledged_at FROM visits WHERE id = ?")
+            .bind(visit_id)
+            .fetch_one(&mut **tx)
+            .await?;
+    if current.is_some_and(|earlier| earlier <= at) {
+        return Ok(Ok(()));
+    }
+    sqlx::query(
+        "UPDATE visits SET priorities_acknowledged_at = ?, updated_at = ?, version = ? WHERE id = ?",
+    )
+    .bind(at)
+    .bind(ctx.at)
+    .bind(ctx.version)
+    .bind(visit_id)
+    .execute(&mut **tx)
+    .await?;
     Ok(Ok(()))
 }
 
