@@ -180,39 +180,41 @@ fn NoteList(notes: Vec<VisitNote>) -> impl IntoView {
     }
 }
 
-/// A one-field form that records a change built from its text and clears itself.
-fn text_form(
-    field: NodeRef<html::Textarea>,
-    build: impl Fn(String) -> Change + 'static,
-    act: impl Fn(Change) + 'static,
-) -> impl Fn(SubmitEvent) + 'static {
-    move |ev: SubmitEvent| {
+/// A one-field form: records the change built from its text, then clears itself.
+#[component]
+fn TextChangeForm(
+    /// Unique on the page: several stops are open at once.
+    field_id: String,
+    label: &'static str,
+    button: &'static str,
+    make: impl Fn(String) -> Change + Send + Sync + 'static,
+    act: impl Fn(Change) + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    let field = NodeRef::<html::Textarea>::new();
+    let submit = move |ev: SubmitEvent| {
         ev.prevent_default();
         let Some(input) = field.get() else { return };
-        act(build(input.value()));
+        act(make(input.value()));
         input.set_value("");
+    };
+    view! {
+        <form class="form" on:submit=submit>
+            <label for=field_id.clone()>{label}</label>
+            <textarea id=field_id node_ref=field rows="2" required></textarea>
+            <button type="submit">{button}</button>
+        </form>
     }
 }
 
 #[component]
 fn NoteForm(visit_id: Uuid, act: impl Fn(Change) + Copy + Send + Sync + 'static) -> impl IntoView {
-    let body = NodeRef::<html::Textarea>::new();
-    let submit = text_form(
+    let make = move |body| Change::AddVisitNote {
+        note_id: new_id(),
+        visit_id,
         body,
-        move |text| Change::AddVisitNote {
-            note_id: new_id(),
-            visit_id,
-            body: text,
-        },
-        act,
-    );
-    let id = format!("note-{visit_id}");
+    };
     view! {
-        <form class="form" on:submit=submit>
-            <label for=id.clone()>"Visit note"</label>
-            <textarea id=id node_ref=body rows="3" required></textarea>
-            <button type="submit">"Save note"</button>
-        </form>
+        <TextChangeForm field_id=format!("note-{visit_id}") label="Visit note" button="Save note" make act />
     }
 }
 
@@ -221,24 +223,20 @@ fn PriorityForm(
     customer_id: Uuid,
     act: impl Fn(Change) + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
-    let text = NodeRef::<html::Textarea>::new();
-    let submit = text_form(
+    let make = move |text| Change::AddPriority {
+        priority_id: new_id(),
+        customer_id,
         text,
-        move |text| Change::AddPriority {
-            priority_id: new_id(),
-            customer_id,
-            text,
-            pinned: false,
-        },
-        act,
-    );
-    let id = format!("heard-{customer_id}");
+        pinned: false,
+    };
     view! {
-        <form class="form" on:submit=submit>
-            <label for=id.clone()>"A priority the customer mentioned"</label>
-            <textarea id=id node_ref=text rows="2" required></textarea>
-            <button type="submit">"Add priority"</button>
-        </form>
+        <TextChangeForm
+            field_id=format!("heard-{customer_id}")
+            label="A priority the customer mentioned"
+            button="Add priority"
+            make
+            act
+        />
     }
 }
 
