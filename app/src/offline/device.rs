@@ -47,7 +47,7 @@ pub fn local_today() -> NaiveDate {
         .unwrap_or_else(|| now().date_naive())
 }
 
-fn local_time(t: DateTime<Utc>) -> String {
+pub fn local_time(t: DateTime<Utc>) -> String {
     let d = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(t.timestamp_millis() as f64));
     format!("{:02}:{:02}", d.get_hours(), d.get_minutes())
 }

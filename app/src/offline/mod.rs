@@ -102,6 +102,18 @@ pub fn now() -> chrono::DateTime<chrono::Utc> {
     }
 }
 
+/// A time of day as the phone's clock shows it ("14:05").
+pub fn local_time(t: chrono::DateTime<chrono::Utc>) -> String {
+    #[cfg(feature = "hydrate")]
+    {
+        device::local_time(t)
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        t.format("%H:%M UTC").to_string()
+    }
+}
+
 /// Today's date on the phone (the technician is where the work is).
 pub fn local_today() -> chrono::NaiveDate {
     #[cfg(feature = "hydrate")]

@@ -124,7 +124,7 @@ fn StatusButtons(
     };
     let arrived = visit
         .arrived_at
-        .map(|t| format!(" · arrived {}", t.format("%H:%M UTC")));
+        .map(|t| format!(" · arrived {}", super::local_time(t)));
     let acknowledged = visit.priorities_acknowledged_at.is_some();
     let acknowledge = move |_| {
         act(Change::AcknowledgePriorities {
