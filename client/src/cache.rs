@@ -119,6 +119,16 @@ impl Cache {
                 };
                 self.promises.entry(*promise_id).or_insert(promise);
             }
+            Change::EditCustomer {
+                customer_id,
+                field,
+                value,
+                ..
+            } => {
+                if let Some(c) = self.customers.get_mut(customer_id) {
+                    field.set(c, value.trim().to_string());
+                }
+            }
             Change::AcknowledgePriorities { visit_id, at } => {
                 if let Some(v) = self.visits.get_mut(visit_id) {
                     let earliest = v.priorities_acknowledged_at.map_or(*at, |a| a.min(*at));

@@ -216,12 +216,20 @@ impl<S: Storage> Engine<S> {
                 continue;
             };
             let mutation = self.state.outbox.remove(pos);
-            if let Outcome::Rejected { reason } = &result.outcome {
-                self.state.problems.push(Problem {
-                    mutation,
-                    reason: reason.clone(),
-                });
-            }
+            let reason = match &result.outcome {
+                Outcome::Rejected { reason } => reason.clone(),
+                Outcome::Conflict {
+                    field,
+                    server_value,
+                    your_value,
+                } => format!(
+                    "The {} was changed in the office to \"{server_value}\" before yours \
+                     (\"{your_value}\") arrived; both are kept for the office to settle.",
+                    field.replace('_', " ")
+                ),
+                Outcome::Applied | Outcome::Duplicate => continue,
+            };
+            self.state.problems.push(Problem { mutation, reason });
         }
         // A failed save loses nothing: what was acknowledged but not forgotten is answered
         // `duplicate` next time.

@@ -34,6 +34,19 @@ pub struct CustomerSummary {
     pub top_priority: Option<String>,
 }
 
+/// Two values for one field: what the server had and what a phone wrote on an older copy.
+/// Kept visible until the office settles it; nothing was overwritten.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "sqlx", derive(sqlx::FromRow))]
+pub struct FieldConflict {
+    pub id: Uuid,
+    pub field: String,
+    pub server_value: String,
+    pub device_value: String,
+    pub user_name: String,
+    pub at: DateTime<Utc>,
+}
+
 /// The editable fields of a customer, as typed into a form.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CustomerDraft {

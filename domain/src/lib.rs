@@ -11,7 +11,7 @@ pub mod sync;
 pub mod user;
 pub mod visit;
 
-pub use customer::{Customer, CustomerDraft, CustomerSummary};
+pub use customer::{Customer, CustomerDraft, CustomerSummary, FieldConflict};
 pub use priority::{Priority, PriorityDraft};
 pub use user::{Role, UserSummary};
 pub use visit::{Stop, Visit, VisitStatus};

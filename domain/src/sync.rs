@@ -77,6 +77,46 @@ pub enum Change {
         visit_id: Uuid,
         at: DateTime<Utc>,
     },
+    /// A new value for one of the customer's single-valued fields, made on the version of the
+    /// customer the device had. If the field changed on the server since, it is a conflict.
+    EditCustomer {
+        customer_id: Uuid,
+        field: CustomerField,
+        value: String,
+        base_version: i64,
+    },
+}
+
+/// The customer fields a technician can correct on site.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CustomerField {
+    Phone,
+    AccessNotes,
+}
+
+impl CustomerField {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CustomerField::Phone => "phone",
+            CustomerField::AccessNotes => "access_notes",
+        }
+    }
+
+    /// The field's value on a customer.
+    pub fn get(self, customer: &crate::Customer) -> &str {
+        match self {
+            CustomerField::Phone => &customer.phone,
+            CustomerField::AccessNotes => &customer.access_notes,
+        }
+    }
+
+    pub fn set(self, customer: &mut crate::Customer, value: String) {
+        match self {
+            CustomerField::Phone => customer.phone = value,
+            CustomerField::AccessNotes => customer.access_notes = value,
+        }
+    }
 }
 
 impl Change {
@@ -88,6 +128,7 @@ impl Change {
             Change::AddPromise { .. } => "add_promise",
             Change::KeepPromise { .. } => "keep_promise",
             Change::AcknowledgePriorities { .. } => "acknowledge_priorities",
+            Change::EditCustomer { .. } => "edit_customer",
         }
     }
 }
@@ -116,6 +157,13 @@ pub enum Outcome {
     /// Refused for a reason a person can read; kept on the server for the office to see.
     Rejected {
         reason: String,
+    },
+    /// The field changed on the server after the device's copy: nothing was overwritten, and
+    /// both values are kept for the office to settle.
+    Conflict {
+        field: String,
+        server_value: String,
+        your_value: String,
     },
 }
 
@@ -203,6 +251,17 @@ pub fn validate(change: &Change) -> Result<(), String> {
             Some(r) if !r.is_empty() => Ok(()),
             _ => Err("Say why the visit was skipped.".into()),
         },
+        Change::EditCustomer { field, value, .. } => {
+            let mut draft = crate::CustomerDraft {
+                name: "-".into(),
+                ..Default::default()
+            };
+            match field {
+                CustomerField::Phone => draft.phone = value.clone(),
+                CustomerField::AccessNotes => draft.access_notes = value.clone(),
+            }
+            draft.validate().map(|_| ())
+        }
         Change::AdvanceVisit { .. }
         | Change::KeepPromise { .. }
         | Change::AcknowledgePriorities { .. } => Ok(()),

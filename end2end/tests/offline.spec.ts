@@ -7,6 +7,7 @@ test("a technician works two stops offline and the office sees every note exactl
   const notes = [`Replaced two bait stations (${tag})`, `Sealed the gap by the back door (${tag})`];
   const heard = `Prefers a text the evening before (${tag})`;
   const promise = `Bring a spare key tag (${tag})`;
+  const access = `Gate code 4821 (${tag})`;
 
   // Online once: log in, let the phone sync, and keep the page for offline use.
   await login(page, SAM, /\/today$/);
@@ -54,13 +55,16 @@ test("a technician works two stops offline and the office sees every note exactl
   await first.getByLabel("Promise to the customer").fill(promise);
   await first.getByRole("button", { name: "Add promise" }).click();
   await expect(first.getByRole("region", { name: "Open promises" })).toContainText(promise);
+  await first.getByLabel("New access notes (gate code, parking, pets)").fill(access);
+  await first.getByRole("button", { name: "Update access notes" }).click();
+  await expect(first.getByText(access)).toBeVisible();
   await first.getByRole("button", { name: "Done" }).click();
-  await expect(phone.getByRole("status")).toContainText("9 changes waiting");
+  await expect(phone.getByRole("status")).toContainText("10 changes waiting");
 
   // Reloaded while still offline: everything is still there, still waiting.
   await phone.reload();
   await hydrated(phone);
-  await expect(phone.getByRole("status")).toContainText("9 changes waiting");
+  await expect(phone.getByRole("status")).toContainText("10 changes waiting");
   await expect(stops.nth(0).getByRole("region", { name: /What matters to/ })).toContainText(heard);
 
   // The signal returns: the phone syncs by itself.
@@ -79,6 +83,7 @@ test("a technician works two stops offline and the office sees every note exactl
     await office.getByRole("link", { name: names[i], exact: true }).click();
     await expect(office.getByRole("heading", { level: 1, name: names[i] })).toBeVisible();
     await expect(office.getByText(note, { exact: true })).toHaveCount(1);
+    if (i === 0) await expect(office.getByText(access, { exact: true })).toBeVisible();
   }
   await expect(office.getByRole("region", { name: "Priorities" })).toHaveCount(1);
   await officeContext.close();

@@ -96,6 +96,11 @@ pub trait Customers: Send + Sync {
         backup: Option<Uuid>,
         at: DateTime<Utc>,
     ) -> StoreResult<Customer>;
+    /// Conflicting edits of this customer's fields that nobody has settled yet, newest first.
+    async fn customer_conflicts(
+        &self,
+        customer_id: Uuid,
+    ) -> StoreResult<Vec<domain::FieldConflict>>;
     /// Whether a technician may see this customer: assigned, backup, or has a visit there.
     async fn technician_serves(&self, technician_id: Uuid, customer_id: Uuid) -> StoreResult<bool>;
 }

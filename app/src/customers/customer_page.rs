@@ -56,6 +56,7 @@ fn CustomerView(
             priorities=detail.priorities.clone()
             actions
         />
+        <ConflictList conflicts=detail.conflicts.clone() />
         <AddPriorityForm customer_id=c.id action=actions.add />
         <section class="card details" aria-labelledby="details-heading">
             <h2 id="details-heading">"Details"</h2>
@@ -96,6 +97,32 @@ fn CustomerView(
         <VisitList visits=detail.visits.clone() />
         <NoteList notes=detail.notes.clone() />
     }
+}
+
+/// Both values of every unsettled conflicting edit, so nothing a technician wrote is lost.
+#[component]
+fn ConflictList(conflicts: Vec<domain::FieldConflict>) -> impl IntoView {
+    (!conflicts.is_empty()).then(|| {
+        view! {
+            <section class="card conflicts" aria-labelledby="conflicts-heading">
+                <h2 id="conflicts-heading">"Conflicting edits"</h2>
+                <ul>
+                    {conflicts.into_iter().map(|c| view! {
+                        <li>
+                            {format!(
+                                "{}: the office has \"{}\"; {} wrote \"{}\" on an older copy ({}).",
+                                c.field.replace('_', " "),
+                                c.server_value,
+                                c.user_name,
+                                c.device_value,
+                                c.at.format("%-d %b %H:%M UTC"),
+                            )}
+                        </li>
+                    }).collect_view()}
+                </ul>
+            </section>
+        }
+    })
 }
 
 #[component]

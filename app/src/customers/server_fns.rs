@@ -15,6 +15,8 @@ pub struct CustomerDetail {
     pub technicians: Vec<UserSummary>,
     /// Visits from a month ago to a month ahead, with the technician's name.
     pub visits: Vec<(Visit, Option<String>)>,
+    /// Edits from phones that collided with a newer office edit: both values, unsettled.
+    pub conflicts: Vec<domain::FieldConflict>,
     /// What technicians wrote at visits, newest first, with the author's name.
     pub notes: Vec<(domain::sync::VisitNote, String)>,
     /// Whether the viewer may edit the customer and assign technicians.
@@ -116,6 +118,7 @@ mod ssr {
                 (n, author)
             })
             .collect();
+        let conflicts = state.store.customer_conflicts(id).await?;
         let can_manage = user.role.sees_all_customers();
         let technicians = if can_manage {
             users
@@ -133,6 +136,7 @@ mod ssr {
             technicians,
             visits,
             notes,
+            conflicts,
             can_manage,
         })
     }

@@ -130,6 +130,9 @@ fn describe(change: &Change) -> String {
         Change::AddPromise { text, .. } => format!("Promise: {text}"),
         Change::KeepPromise { .. } => "Promise kept".into(),
         Change::AcknowledgePriorities { .. } => "Priorities read".into(),
+        Change::EditCustomer { field, value, .. } => {
+            format!("{}: {value}", field.as_str().replace('_', " "))
+        }
     }
 }
 

@@ -2,7 +2,7 @@
 
 use super::{record, with_cache, OfflineState};
 use chrono::{Duration, NaiveDate};
-use domain::sync::{Change, Promise, VisitNote};
+use domain::sync::{Change, CustomerField, Promise, VisitNote};
 use domain::{new_id, Visit, VisitStatus};
 use leptos::ev::SubmitEvent;
 use leptos::html;
@@ -50,6 +50,7 @@ pub fn StopDetail(visit_id: Uuid, customer_id: Uuid) -> impl IntoView {
             <NoteForm visit_id act />
             <PriorityForm customer_id act />
             <PromiseForm customer_id visit_id act />
+            <AccessNotesForm customer_id act />
         </div>
     }
 }
@@ -234,6 +235,31 @@ fn PriorityForm(
             field_id=format!("heard-{customer_id}")
             label="A priority the customer mentioned"
             button="Add priority"
+            make
+            act
+        />
+    }
+}
+
+/// Corrects the customer's access notes (a new gate code, say), on the copy the phone holds.
+#[component]
+fn AccessNotesForm(
+    customer_id: Uuid,
+    act: impl Fn(Change) + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    let make = move |value| Change::EditCustomer {
+        customer_id,
+        field: CustomerField::AccessNotes,
+        value,
+        base_version: with_cache(|cache, _| cache.customers.get(&customer_id).map(|c| c.version))
+            .flatten()
+            .unwrap_or(0),
+    };
+    view! {
+        <TextChangeForm
+            field_id=format!("access-{customer_id}")
+            label="New access notes (gate code, parking, pets)"
+            button="Update access notes"
             make
             act
         />

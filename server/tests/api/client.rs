@@ -325,3 +325,50 @@ async fn a_change_the_server_refuses_is_kept_as_a_problem_and_does_not_block_the
     );
     assert_eq!(engine.cache().notes_of(visit).len(), 1);
 }
+
+#[tokio::test]
+async fn a_conflicting_edit_of_a_single_value_keeps_both_values_visible() {
+    let app = spawn_app(true).await;
+    let sam = user(&app, SAM).await;
+    let net = Network::new(&app, app.login_as(SAM).await);
+    let mut engine = Engine::open(MemoryStorage::default(), sam.clone()).unwrap();
+    engine.sync(&net, Utc::now()).await.unwrap();
+    let (_, customer) = dorothys_visit(&engine, &sam);
+    let copy = engine.cache().customers[&customer].clone();
+
+    // The office changes the phone number; the technician, offline, changes it too.
+    let office = app.login_as(OFFICE).await;
+    let id = customer.to_string();
+    let form = [
+        ("id", id.as_str()),
+        ("name", copy.name.as_str()),
+        ("contact_name", ""),
+        ("address", copy.address.as_str()),
+        ("phone", "(555) 777-0000"),
+        ("email", ""),
+        ("access_notes", ""),
+    ];
+    app.call(&office, "customers/save", &form).await;
+    let change = Change::EditCustomer {
+        customer_id: customer,
+        field: domain::sync::CustomerField::Phone,
+        value: "(555) 123-9999".into(),
+        base_version: copy.version,
+    };
+    engine.record(change, Utc::now()).unwrap();
+    assert_eq!(
+        engine.cache().customers[&customer].phone,
+        "(555) 123-9999",
+        "shown at once"
+    );
+
+    engine.sync(&net, Utc::now()).await.unwrap();
+    // The phone now shows the office's number, and says what happened to its own.
+    assert_eq!(engine.cache().customers[&customer].phone, "(555) 777-0000");
+    let problems = &engine.state().problems;
+    assert_eq!(problems.len(), 1);
+    assert!(
+        problems[0].reason.contains("(555) 777-0000")
+            && problems[0].reason.contains("(555) 123-9999")
+    );
+}

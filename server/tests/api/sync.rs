@@ -1,6 +1,8 @@
 use crate::helpers::*;
 use chrono::{Duration, Utc};
-use domain::sync::{Change, Mutation, Outcome, PullResponse, PushRequest, PushResponse};
+use domain::sync::{
+    Change, CustomerField, Mutation, Outcome, PullResponse, PushRequest, PushResponse,
+};
 use domain::{new_id, VisitStatus};
 use reqwest::Client;
 use uuid::Uuid;
@@ -350,4 +352,96 @@ async fn reading_the_priorities_is_recorded_once_at_the_earliest_time() {
     let v = page.visits.iter().find(|v| v.id == visit).unwrap();
     let read = v.priorities_acknowledged_at.unwrap();
     assert_eq!(read.timestamp(), (now - Duration::minutes(3)).timestamp());
+}
+
+#[tokio::test]
+async fn an_edit_made_on_an_older_copy_is_a_conflict_that_keeps_both_values() {
+    let app = spawn_app(true).await;
+    let mut sam = Device::of(&app, SAM).await;
+    let first = sam.pull(&app, 0, 5000).await;
+    let dorothy = first
+        .customers
+        .iter()
+        .find(|c| c.name == store::demo::DOROTHY)
+        .unwrap()
+        .clone();
+
+    // The office changes the phone while Sam's phone is offline with the old copy.
+    let office = app.login_as(OFFICE).await;
+    let id = dorothy.id.to_string();
+    let form = [
+        ("id", id.as_str()),
+        ("name", dorothy.name.as_str()),
+        ("contact_name", ""),
+        ("address", dorothy.address.as_str()),
+        ("phone", "(555) 777-0000"),
+        ("email", ""),
+        ("access_notes", ""),
+    ];
+    let res = app.call(&office, "customers/save", &form).await;
+    assert!(res.status().is_success() || res.status().is_redirection());
+
+    let edit = |field, value: &str, base| Change::EditCustomer {
+        customer_id: dorothy.id,
+        field,
+        value: value.into(),
+        base_version: base,
+    };
+    let phone = sam.mutation(edit(
+        CustomerField::Phone,
+        "(555) 123-9999",
+        dorothy.version,
+    ));
+    let expected = Outcome::Conflict {
+        field: "phone".into(),
+        server_value: "(555) 777-0000".into(),
+        your_value: "(555) 123-9999".into(),
+    };
+    assert_eq!(
+        sam.push(&app, std::slice::from_ref(&phone)).await,
+        std::slice::from_ref(&expected)
+    );
+    assert_eq!(
+        sam.push(&app, &[phone]).await,
+        [expected],
+        "a re-send gets the same answer"
+    );
+
+    // Nothing was overwritten, and the office sees both values.
+    let detail = json(
+        app.call(&office, "customers/get", &[("id", &id)]).await,
+        200,
+    )
+    .await;
+    assert_eq!(detail["customer"]["phone"], "(555) 777-0000");
+    let conflicts = detail["conflicts"].as_array().unwrap();
+    assert_eq!(conflicts.len(), 1);
+    assert_eq!(conflicts[0]["device_value"], "(555) 123-9999");
+    assert_eq!(conflicts[0]["user_name"], "Sam Ortiz");
+
+    // A field the office did not touch takes the phone's value; so does an edit on the new copy.
+    let gate = sam.mutation(edit(
+        CustomerField::AccessNotes,
+        "Gate code 4821",
+        dorothy.version,
+    ));
+    let page = sam.pull(&app, 0, 5000).await;
+    let fresh = page
+        .customers
+        .iter()
+        .find(|c| c.id == dorothy.id)
+        .unwrap()
+        .version;
+    let phone = sam.mutation(edit(CustomerField::Phone, "(555) 123-9999", fresh));
+    assert_eq!(
+        sam.push(&app, &[gate, phone]).await,
+        [Outcome::Applied, Outcome::Applied]
+    );
+    let detail = json(
+        app.call(&office, "customers/get", &[("id", &id)]).await,
+        200,
+    )
+    .await;
+    assert_eq!(detail["customer"]["access_notes"], "Gate code 4821");
+    assert_eq!(detail["customer"]["phone"], "(555) 123-9999");
 }

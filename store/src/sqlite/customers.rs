@@ -2,7 +2,9 @@ use super::{like_pattern, next_version, SqliteStore};
 use crate::{CustomerFilter, Customers, StoreError, StoreResult};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
+use domain::sync::CustomerField;
 use domain::{Customer, CustomerDraft, CustomerSummary};
+use sqlx::{Sqlite, Transaction};
 use uuid::Uuid;
 
 pub(super) const CUSTOMER_COLUMNS: &str =
@@ -92,6 +94,24 @@ impl Customers for SqliteStore {
     ) -> StoreResult<Customer> {
         let mut tx = self.pool.begin().await?;
         let version = next_version(&mut tx).await?;
+        let before: Option<Customer> = sqlx::query_as(&format!(
+            "SELECT {CUSTOMER_COLUMNS} FROM customers WHERE id = ?"
+        ))
+        .bind(id)
+        .fetch_optional(&mut *tx)
+        .await?;
+        // Fields a phone can also edit remember the version of their last change.
+        if let Some(before) = &before {
+            for field in [CustomerField::Phone, CustomerField::AccessNotes] {
+                let new = match field {
+                    CustomerField::Phone => &draft.phone,
+                    CustomerField::AccessNotes => &draft.access_notes,
+                };
+                if field.get(before) != new {
+                    stamp_field(&mut tx, id, field, version).await?;
+                }
+            }
+        }
         let customer = sqlx::query_as(&format!(
             "UPDATE customers SET name = ?, contact_name = ?, address = ?, phone = ?, email = ?,
                 access_notes = ?, updated_at = ?, version = ?
@@ -139,6 +159,21 @@ impl Customers for SqliteStore {
         Ok(customer)
     }
 
+    async fn customer_conflicts(
+        &self,
+        customer_id: Uuid,
+    ) -> StoreResult<Vec<domain::FieldConflict>> {
+        Ok(sqlx::query_as(
+            "SELECT c.id, c.field, c.server_value, c.device_value, u.name AS user_name, c.at
+             FROM conflicts c JOIN users u ON u.id = c.user_id
+             WHERE c.entity = 'customer' AND c.entity_id = ? AND c.resolved_at IS NULL
+             ORDER BY c.at DESC",
+        )
+        .bind(customer_id)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
     async fn technician_serves(&self, technician_id: Uuid, customer_id: Uuid) -> StoreResult<bool> {
         let (serves,): (bool,) = sqlx::query_as(&format!(
             "SELECT EXISTS (SELECT 1 FROM customers c WHERE c.id = ?2 AND {SERVED_BY})"
@@ -149,4 +184,23 @@ impl Customers for SqliteStore {
         .await?;
         Ok(serves)
     }
+}
+
+/// Records that a customer field was written at this version.
+pub(super) async fn stamp_field(
+    tx: &mut Transaction<'_, Sqlite>,
+    customer_id: Uuid,
+    field: CustomerField,
+    version: i64,
+) -> StoreResult<()> {
+    sqlx::query(
+        "INSERT INTO field_versions (entity, entity_id, field, version) VALUES ('customer', ?, ?, ?)
+         ON CONFLICT (entity, entity_id, field) DO UPDATE SET version = excluded.version",
+    )
+    .bind(customer_id)
+    .bind(field.as_str())
+    .bind(version)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
 }

@@ -1,12 +1,13 @@
 //! Applying pushed mutations exactly once, and pulling changes by version.
 
-use super::customers::SERVED_BY;
+use super::customers::{stamp_field, CUSTOMER_COLUMNS, SERVED_BY};
 use super::{next_version, SqliteStore};
 use crate::{PullScope, StoreError, StoreResult, SyncStore};
 use async_trait::async_trait;
 use chrono::{DateTime, Duration, Utc};
-use domain::sync::{Change, Mutation, Outcome, PullResponse};
+use domain::sync::{Change, CustomerField, Mutation, Outcome, PullResponse};
 use domain::visit::{merge_progress, Progress};
+use domain::Customer;
 use domain::{new_id, Role, UserSummary, VisitStatus};
 use sqlx::{Sqlite, Transaction};
 use uuid::Uuid;
@@ -14,9 +15,6 @@ use uuid::Uuid;
 type Tx<'a> = Transaction<'a, Sqlite>;
 /// A rejection reason, for the device and the office to read.
 type Verdict = Result<(), String>;
-
-const APPLIED: &str = "applied";
-const REJECTED: &str = "rejected: ";
 
 /// A device clock ahead of the server's by more than this is not believed.
 const CLOCK_SKEW_ALLOWED_MINUTES: i64 = 5;
@@ -82,12 +80,11 @@ impl SyncStore for SqliteStore {
                 .bind(mutation.id)
                 .fetch_optional(&mut *tx)
                 .await?;
-        if let Some((outcome,)) = seen {
-            return Ok(match outcome.strip_prefix(REJECTED) {
-                Some(reason) => Outcome::Rejected {
-                    reason: reason.to_string(),
-                },
-                None => Outcome::Duplicate,
+        if let Some((recorded,)) = seen {
+            // The same answer as the first time; what was applied is now a duplicate.
+            return Ok(match serde_json::from_str::<Outcome>(&recorded) {
+                Ok(Outcome::Applied) | Err(_) => Outcome::Duplicate,
+                Ok(other) => other,
             });
         }
         let ctx = Ctx {
@@ -96,19 +93,31 @@ impl SyncStore for SqliteStore {
             at,
             made_at: believable(mutation.made_at, at),
         };
-        let verdict = match domain::sync::validate(&mutation.change) {
-            Ok(()) => apply(&mut tx, &ctx, &mutation.change).await?,
-            Err(reason) => Err(reason),
-        };
-        let (outcome, recorded) = match verdict {
-            Ok(()) => (Outcome::Applied, APPLIED.to_string()),
-            Err(reason) => (
-                Outcome::Rejected {
-                    reason: reason.clone(),
+        let outcome = match domain::sync::validate(&mutation.change) {
+            Ok(()) => match &mutation.change {
+                Change::EditCustomer {
+                    customer_id,
+                    field,
+                    value,
+                    base_version,
+                } => {
+                    let edit = FieldEdit {
+                        customer_id: *customer_id,
+                        field: *field,
+                        value,
+                        base_version: *base_version,
+                    };
+                    edit_customer(&mut tx, &ctx, mutation.id, edit).await?
+                }
+                change => match apply(&mut tx, &ctx, change).await? {
+                    Ok(()) => Outcome::Applied,
+                    Err(reason) => Outcome::Rejected { reason },
                 },
-                format!("{REJECTED}{reason}"),
-            ),
+            },
+            Err(reason) => Outcome::Rejected { reason },
         };
+        let recorded =
+            serde_json::to_string(&outcome).map_err(|e| StoreError::Other(e.to_string()))?;
         sqlx::query(
             "INSERT INTO applied_mutations (mutation_id, device_id, seq, kind, outcome, applied_at)
              VALUES (?, ?, ?, ?, ?, ?)",
@@ -210,6 +219,7 @@ async fn apply(tx: &mut Tx<'_>, ctx: &Ctx<'_>, change: &Change) -> StoreResult<V
         Change::AcknowledgePriorities { visit_id, at } => {
             acknowledge(tx, ctx, *visit_id, believable(*at, ctx.at)).await
         }
+        Change::EditCustomer { .. } => unreachable!("edits are applied by edit_customer"),
         Change::KeepPromise { promise_id, at } => {
             keep_promise(tx, ctx, *promise_id, believable(*at, ctx.at)).await
         }
@@ -333,6 +343,82 @@ async fn advance(
         .await?;
     }
     Ok(Ok(()))
+}
+
+struct FieldEdit<'a> {
+    customer_id: Uuid,
+    field: CustomerField,
+    value: &'a str,
+    base_version: i64,
+}
+
+/// Applies a field edit made on the device's copy of the customer, unless the field changed on
+/// the server after that copy: then nothing is overwritten and both values are recorded.
+async fn edit_customer(
+    tx: &mut Tx<'_>,
+    ctx: &Ctx<'_>,
+    mutation_id: Uuid,
+    edit: FieldEdit<'_>,
+) -> StoreResult<Outcome> {
+    if !serves(tx, ctx.user, edit.customer_id).await? {
+        return Ok(Outcome::Rejected {
+            reason: NOT_YOURS.into(),
+        });
+    }
+    let customer: Option<Customer> = sqlx::query_as(&format!(
+        "SELECT {CUSTOMER_COLUMNS} FROM customers WHERE id = ?"
+    ))
+    .bind(edit.customer_id)
+    .fetch_optional(&mut **tx)
+    .await?;
+    let Some(mut customer) = customer else {
+        return Ok(Outcome::Rejected {
+            reason: "That customer no longer exists.".into(),
+        });
+    };
+    let stamped: Option<(i64,)> = sqlx::query_as(
+        "SELECT version FROM field_versions WHERE entity = 'customer' AND entity_id = ? AND field = ?",
+    )
+    .bind(edit.customer_id)
+    .bind(edit.field.as_str())
+    .fetch_optional(&mut **tx)
+    .await?;
+    let value = edit.value.trim().to_string();
+    let server_value = edit.field.get(&customer).to_string();
+    let changed_since = stamped.is_some_and(|(v,)| v > edit.base_version);
+    if changed_since && server_value != value {
+        sqlx::query(
+            "INSERT INTO conflicts (id, entity, entity_id, field, server_value, device_value, user_id, mutation_id, at)
+             VALUES (?, 'customer', ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(new_id())
+        .bind(edit.customer_id)
+        .bind(edit.field.as_str())
+        .bind(&server_value)
+        .bind(&value)
+        .bind(ctx.user.id)
+        .bind(mutation_id)
+        .bind(ctx.at)
+        .execute(&mut **tx)
+        .await?;
+        let field = edit.field.as_str().to_string();
+        return Ok(Outcome::Conflict {
+            field,
+            server_value,
+            your_value: value,
+        });
+    }
+    edit.field.set(&mut customer, value);
+    sqlx::query("UPDATE customers SET phone = ?, access_notes = ?, updated_at = ?, version = ? WHERE id = ?")
+        .bind(&customer.phone)
+        .bind(&customer.access_notes)
+        .bind(ctx.at)
+        .bind(ctx.version)
+        .bind(edit.customer_id)
+        .execute(&mut **tx)
+        .await?;
+    stamp_field(tx, edit.customer_id, edit.field, ctx.version).await?;
+    Ok(Outcome::Applied)
 }
 
 /// Keeps the earliest time the priorities were read.
