@@ -1,10 +1,10 @@
-use super::{get_customer, AssignTechnicians, CustomerDetail};
+use super::{get_customer, AssignTechnicians, CustomerDetail, VisitLine};
 use crate::layout::{ErrorMessage, LoadError};
 use crate::priorities::{
     AddPriority, AddPriorityForm, EditPriority, PrioritiesCard, PriorityActions, RetirePriority,
 };
 use domain::links::{maps_url, tel_url};
-use domain::{UserSummary, Visit};
+use domain::UserSummary;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
@@ -183,7 +183,7 @@ fn AssignForm(
 }
 
 #[component]
-fn VisitList(visits: Vec<(Visit, Option<String>)>) -> impl IntoView {
+fn VisitList(visits: Vec<VisitLine>) -> impl IntoView {
     view! {
         <section class="card" aria-labelledby="visits-heading">
             <h2 id="visits-heading">"Visits this month and next"</h2>
@@ -192,12 +192,15 @@ fn VisitList(visits: Vec<(Visit, Option<String>)>) -> impl IntoView {
             } else {
                 view! {
                     <ul class="visit-list">
-                        {visits.into_iter().map(|(v, tech)| view! {
+                        {visits.into_iter().map(|VisitLine { visit: v, technician, times }| view! {
                             <li>
                                 <span>{v.scheduled_on.format("%a %-d %b").to_string()}</span>
                                 <span>{v.window_label()}</span>
-                                <span>{tech.unwrap_or_else(|| "Unassigned".into())}</span>
-                                <span class=format!("status status-{:?}", v.status).to_lowercase()>{v.status.label()}</span>
+                                <span>{technician.unwrap_or_else(|| "Unassigned".into())}</span>
+                                <span class=format!("status status-{:?}", v.status).to_lowercase()>
+                                    {v.status.label()}
+                                    {(!times.is_empty()).then(|| view! { <span class="muted times">" · " {times}</span> })}
+                                </span>
                             </li>
                         }).collect_view()}
                     </ul>

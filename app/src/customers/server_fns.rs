@@ -3,6 +3,15 @@ use domain::{Customer, CustomerSummary, Priority, UserSummary, Visit};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
+/// A visit as the office reads it: who went, and when they arrived and left (in the
+/// organisation's time zone) or why it was skipped.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct VisitLine {
+    pub visit: Visit,
+    pub technician: Option<String>,
+    pub times: String,
+}
+
 /// Everything the customer page shows.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CustomerDetail {
@@ -13,8 +22,8 @@ pub struct CustomerDetail {
     pub backup_name: Option<String>,
     /// Technicians to choose from (office and admin only; empty for technicians).
     pub technicians: Vec<UserSummary>,
-    /// Visits from a month ago to a month ahead, with the technician's name.
-    pub visits: Vec<(Visit, Option<String>)>,
+    /// Visits from a month ago to a month ahead.
+    pub visits: Vec<VisitLine>,
     /// Edits from phones that collided with a newer office edit: both values, unsettled.
     pub conflicts: Vec<domain::FieldConflict>,
     /// What technicians wrote at visits, newest first, with the author's name.
@@ -74,7 +83,7 @@ pub async fn assign_technicians(
 
 #[cfg(feature = "ssr")]
 mod ssr {
-    use super::CustomerDetail;
+    use super::{CustomerDetail, VisitLine};
     use crate::error::AppError;
     use crate::state::with_status;
     use crate::state::*;
@@ -103,9 +112,10 @@ mod ssr {
             .customer_visits(id, today - Duration::days(31), today + Duration::days(31))
             .await?
             .into_iter()
-            .map(|v| {
-                let name = name_of(v.technician_id);
-                (v, name)
+            .map(|visit| VisitLine {
+                technician: name_of(visit.technician_id),
+                times: times(&visit, state.time_zone),
+                visit,
             })
             .collect();
         let notes = state
@@ -139,6 +149,23 @@ mod ssr {
             conflicts,
             can_manage,
         })
+    }
+
+    /// "arrived 09:12, left 09:47", or the skip reason.
+    fn times(v: &domain::Visit, tz: chrono_tz::Tz) -> String {
+        let at =
+            |t: chrono::DateTime<chrono::Utc>| t.with_timezone(&tz).format("%H:%M").to_string();
+        let mut parts = vec![];
+        if let Some(t) = v.arrived_at {
+            parts.push(format!("arrived {}", at(t)));
+        }
+        if let Some(t) = v.departed_at {
+            parts.push(format!("left {}", at(t)));
+        }
+        if let Some(reason) = &v.skip_reason {
+            parts.push(format!("skipped: {reason}"));
+        }
+        parts.join(", ")
     }
 
     pub async fn save(raw_id: String, draft: CustomerDraft) -> Result<(), AppError> {

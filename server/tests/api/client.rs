@@ -194,9 +194,14 @@ async fn a_day_offline_reaches_the_server_exactly_once_when_the_signal_returns()
         .as_array()
         .unwrap()
         .iter()
-        .find(|v| v[0]["id"] == visit.to_string())
+        .find(|v| v["visit"]["id"] == visit.to_string())
         .unwrap();
-    assert_eq!(visit_row[0]["status"], "done");
+    assert_eq!(visit_row["visit"]["status"], "done");
+    let times = visit_row["times"].as_str().unwrap();
+    assert!(
+        times.starts_with("arrived ") && times.contains(", left "),
+        "{times}"
+    );
 
     let mut fresh = Engine::open(MemoryStorage::default(), user(&app, OFFICE).await).unwrap();
     fresh.sync(&Network::new(&app, office), now).await.unwrap();
