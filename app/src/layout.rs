@@ -30,6 +30,7 @@ pub fn Layout() -> impl IntoView {
                 })}
             </Suspense>
         </header>
+        <crate::offline::UpdateBanner />
         <main id="main" tabindex="-1" node_ref=main_ref>
             <Outlet />
         </main>

@@ -21,11 +21,8 @@ use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::path;
 
-const SW_REGISTER: &str = "if ('serviceWorker' in navigator) { \
-    navigator.serviceWorker.register('/sw.js').catch(function (e) { console.warn('service worker', e); }); \
-    if (navigator.storage) { navigator.storage.persist(); } } \
-  window.rapportKeepPage = function (path) { \
-    if (window.caches) { caches.open('rapport-pages').then(function (c) { return c.add(path); }).catch(function () {}); } };";
+/// Registers the service worker, offers new versions, keeps pages for offline use.
+const SHELL_JS: &str = include_str!("shell.js");
 
 /// The HTML document around every page.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -39,8 +36,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
                 <link rel="manifest" href="/manifest.webmanifest" />
                 <link rel="apple-touch-icon" href="/icons/icon-192.png" />
-                // Registered from a plain script so it happens even before the wasm loads.
-                <script inner_html=SW_REGISTER></script>
+                <script inner_html=SHELL_JS></script>
                 <AutoReload options=options.clone() />
                 <HydrationScripts options />
                 <MetaTags />

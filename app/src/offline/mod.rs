@@ -11,7 +11,7 @@ mod device;
 mod status;
 mod stop;
 
-pub use status::SyncStatusBar;
+pub use status::{SyncStatusBar, UpdateBanner};
 pub use stop::StopDetail;
 
 use leptos::prelude::*;

@@ -33,3 +33,42 @@ pub fn SyncStatusBar() -> impl IntoView {
         })
     }
 }
+
+/// "A new version is ready": shown when a new service worker waits behind the open page. The
+/// page keeps working until the person chooses; nothing typed is lost either way, because
+/// every change is already saved on the phone.
+#[component]
+pub fn UpdateBanner() -> impl IntoView {
+    let ready = RwSignal::new(false);
+    #[cfg(feature = "hydrate")]
+    Effect::new(move |_| {
+        let waiting = js_sys::Reflect::get(&window(), &"rapportWaitingWorker".into())
+            .map(|w| !w.is_undefined() && !w.is_null())
+            .unwrap_or(false);
+        if waiting {
+            ready.set(true);
+        }
+        let handle = window_event_listener_untyped("rapport-update", move |_| ready.set(true));
+        on_cleanup(move || handle.remove());
+    });
+    let apply = move |_| {
+        #[cfg(feature = "hydrate")]
+        {
+            if let Ok(f) = js_sys::Reflect::get(&window(), &"rapportApplyUpdate".into()) {
+                if let Ok(f) = wasm_bindgen::JsCast::dyn_into::<js_sys::Function>(f) {
+                    let _ = f.call0(&wasm_bindgen::JsValue::NULL);
+                }
+            }
+        }
+    };
+    move || {
+        ready.get().then(|| {
+            view! {
+                <aside class="update-banner" aria-label="New version">
+                    <span>"A new version of Rapport is ready."</span>
+                    <button type="button" on:click=apply>"Reload to update"</button>
+                </aside>
+            }
+        })
+    }
+}
