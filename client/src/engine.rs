@@ -21,6 +21,13 @@ pub const PUSH_BATCH: usize = 100;
 /// After this long without a successful sync, the status warns that data may be stale.
 pub const STALE_AFTER_HOURS: i64 = 4;
 
+/// How long to wait before retrying after `failures` failed syncs in a row: 2 s, doubling, at
+/// most a minute, so a flaky network is retried quickly and a dead one is not hammered.
+pub fn retry_delay(failures: u32) -> std::time::Duration {
+    let seconds = 2u64.saturating_pow(failures.clamp(1, 6)).min(60);
+    std::time::Duration::from_secs(seconds)
+}
+
 #[derive(Debug, Error, Clone, PartialEq, Eq)]
 pub enum TransportError {
     #[error("no connection")]
@@ -279,4 +286,30 @@ pub enum RecordError {
     Invalid(String),
     #[error(transparent)]
     Storage(#[from] StorageError),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::retry_delay;
+
+    #[test]
+    fn retries_back_off_from_two_seconds_to_a_minute() {
+        let table = [
+            (0, 2),
+            (1, 2),
+            (2, 4),
+            (3, 8),
+            (4, 16),
+            (5, 32),
+            (6, 60),
+            (20, 60),
+        ];
+        for (failures, seconds) in table {
+            assert_eq!(
+                retry_delay(failures).as_secs(),
+                seconds,
+                "after {failures} failures"
+            );
+        }
+    }
 }

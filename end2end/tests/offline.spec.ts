@@ -55,16 +55,18 @@ test("a technician works two stops offline and the office sees every note exactl
   await first.getByLabel("Promise to the customer").fill(promise);
   await first.getByRole("button", { name: "Add promise" }).click();
   await expect(first.getByRole("region", { name: "Open promises" })).toContainText(promise);
+  await first.getByRole("button", { name: `Mark kept: ${promise}` }).click();
+  await expect(first.getByRole("region", { name: "Open promises" })).toContainText("None open.");
   await first.getByLabel("New access notes (gate code, parking, pets)").fill(access);
   await first.getByRole("button", { name: "Update access notes" }).click();
   await expect(first.getByText(access)).toBeVisible();
   await first.getByRole("button", { name: "Done" }).click();
-  await expect(phone.getByRole("status")).toContainText("10 changes waiting");
+  await expect(phone.getByRole("status")).toContainText("11 changes waiting");
 
   // Reloaded while still offline: everything is still there, still waiting.
   await phone.reload();
   await hydrated(phone);
-  await expect(phone.getByRole("status")).toContainText("10 changes waiting");
+  await expect(phone.getByRole("status")).toContainText("11 changes waiting");
   await expect(stops.nth(0).getByRole("region", { name: /What matters to/ })).toContainText(heard);
 
   // The signal returns: the phone syncs by itself.

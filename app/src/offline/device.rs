@@ -25,6 +25,7 @@ const AFTER_WRITE: Duration = Duration::from_millis(1500);
 thread_local! {
     static STARTED: Cell<bool> = const { Cell::new(false) };
     static SYNCING: Cell<bool> = const { Cell::new(false) };
+    static FAILURES: Cell<u32> = const { Cell::new(0) };
     static TAB_ID: String = domain::new_id().to_string();
 }
 
@@ -183,8 +184,20 @@ async fn sync(state: OfflineState) {
             publish(state, &engine);
         }
         release_lease();
-        if result.is_ok() {
-            keep_page("/today");
+        match result {
+            Ok(()) => {
+                FAILURES.set(0);
+                keep_page("/today");
+            }
+            // Retry with backoff, besides the online/focus/periodic triggers.
+            Err(_) => {
+                let failures = FAILURES.get() + 1;
+                FAILURES.set(failures);
+                set_timeout(
+                    move || sync_soon(state),
+                    client::engine::retry_delay(failures),
+                );
+            }
         }
     }
     SYNCING.set(false);

@@ -130,6 +130,12 @@ fn LocalStopCard(number: usize, visit_id: Uuid) -> impl IntoView {
         <li class="stop card">
             <article aria-labelledby=heading_id>
                 {move || stop().map(|s| view! { <StopSummary number stop=s /> })}
+                <p class="muted on-phone">
+                    {move || match state.status.get().and_then(|s| s.last_sync) {
+                        Some(t) => format!("On this phone, as of the sync at {t}"),
+                        None => "On this phone, not synced yet".to_string(),
+                    }}
+                </p>
                 <details class="work">
                     <summary>"Work this stop"</summary>
                     <StopDetail visit_id customer_id />

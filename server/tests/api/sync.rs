@@ -445,3 +445,44 @@ async fn an_edit_made_on_an_older_copy_is_a_conflict_that_keeps_both_values() {
     assert_eq!(detail["customer"]["access_notes"], "Gate code 4821");
     assert_eq!(detail["customer"]["phone"], "(555) 123-9999");
 }
+
+#[tokio::test]
+async fn a_promise_made_on_the_phone_can_be_kept_and_stays_kept() {
+    let app = spawn_app(true).await;
+    let mut sam = Device::of(&app, SAM).await;
+    let first = sam.pull(&app, 0, 5000).await;
+    let visit = dorothys_visit_today(&app, &sam).await;
+    let customer = first
+        .visits
+        .iter()
+        .find(|v| v.id == visit)
+        .unwrap()
+        .customer_id;
+    let promise_id = new_id();
+    let due_on = Utc::now().date_naive() + Duration::days(7);
+    let add = sam.mutation(Change::AddPromise {
+        promise_id,
+        customer_id: customer,
+        visit_id: Some(visit),
+        text: "Bring the spare bait stations".into(),
+        due_on,
+    });
+    let keep = sam.mutation(Change::KeepPromise {
+        promise_id,
+        at: Utc::now(),
+    });
+    let keep_again = sam.mutation(Change::KeepPromise {
+        promise_id,
+        at: Utc::now(),
+    });
+    let outcomes = sam.push(&app, &[add, keep, keep_again]).await;
+    assert_eq!(
+        outcomes,
+        [Outcome::Applied, Outcome::Applied, Outcome::Applied]
+    );
+    let page = sam.pull(&app, 0, 5000).await;
+    let promise = page.promises.iter().find(|p| p.id == promise_id).unwrap();
+    assert_eq!(promise.status, domain::sync::PromiseStatus::Kept);
+    assert_eq!(promise.due_on, due_on);
+    assert!(promise.closed_at.is_some());
+}
