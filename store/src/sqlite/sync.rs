@@ -219,7 +219,8 @@ async fn apply(tx: &mut Tx<'_>, ctx: &Ctx<'_>, change: &Change) -> StoreResult<V
         Change::AcknowledgePriorities { visit_id, at } => {
             acknowledge(tx, ctx, *visit_id, believable(*at, ctx.at)).await
         }
-        Change::EditCustomer { .. } => unreachable!("edits are applied by edit_customer"),
+        // Field edits need the mutation id for the conflict record: see `edit_customer`.
+        Change::EditCustomer { .. } => Ok(Err("Field edits are applied separately.".into())),
         Change::KeepPromise { promise_id, at } => {
             keep_promise(tx, ctx, *promise_id, believable(*at, ctx.at)).await
         }
