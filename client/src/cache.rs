@@ -2,7 +2,6 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::sync::{Change, Promise, PromiseStatus, PullResponse, VisitNote};
-use domain::visit::{merge_progress, Progress};
 use domain::{Customer, Priority, Stop, UserSummary, Visit};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -66,17 +65,7 @@ impl Cache {
                 skip_reason,
             } => {
                 if let Some(v) = self.visits.get_mut(visit_id) {
-                    let before = Progress {
-                        status: v.status,
-                        arrived_at: v.arrived_at,
-                        departed_at: v.departed_at,
-                        skip_reason: v.skip_reason.clone(),
-                    };
-                    let after = merge_progress(before, *status, *at, skip_reason.clone());
-                    v.status = after.status;
-                    v.arrived_at = after.arrived_at;
-                    v.departed_at = after.departed_at;
-                    v.skip_reason = after.skip_reason;
+                    v.advance(*status, *at, skip_reason.clone());
                 }
             }
             Change::AddPriority {

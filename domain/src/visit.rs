@@ -122,6 +122,21 @@ pub struct Visit {
 }
 
 impl Visit {
+    /// Merges one reported step into this visit (see [`merge_progress`]).
+    pub fn advance(&mut self, status: VisitStatus, at: DateTime<Utc>, skip_reason: Option<String>) {
+        let before = Progress {
+            status: self.status,
+            arrived_at: self.arrived_at,
+            departed_at: self.departed_at,
+            skip_reason: self.skip_reason.take(),
+        };
+        let after = merge_progress(before, status, at, skip_reason);
+        self.status = after.status;
+        self.arrived_at = after.arrived_at;
+        self.departed_at = after.departed_at;
+        self.skip_reason = after.skip_reason;
+    }
+
     /// "08:00–10:00", "from 08:00", or "any time" when no window was agreed.
     pub fn window_label(&self) -> String {
         let fmt = |t: NaiveTime| t.format("%H:%M").to_string();

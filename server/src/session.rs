@@ -20,6 +20,13 @@ fn is_public(path: &str) -> bool {
         "/api/auth/login",
         "/api/auth/setup",
         "/api/auth/me",
+    ];
+    EXACT.contains(&path) || is_static(path)
+}
+
+/// Built and public files: the same for everyone, so they need no session lookup at all.
+fn is_static(path: &str) -> bool {
+    const EXACT: &[&str] = &[
         "/favicon.svg",
         "/favicon.ico",
         "/robots.txt",
@@ -30,6 +37,10 @@ fn is_public(path: &str) -> bool {
 }
 
 pub async fn gate(State(state): State<ServerState>, mut req: Request, next: Next) -> Response {
+    // Every page load fetches the wasm, js, css and icons: no database round trip for those.
+    if is_static(req.uri().path()) {
+        return next.run(req).await;
+    }
     let token = req
         .headers()
         .get(header::COOKIE)

@@ -6,12 +6,13 @@ use domain::{new_id, Priority, PriorityDraft};
 use sqlx::{Sqlite, Transaction};
 use uuid::Uuid;
 
-const PRIORITY_SELECT: &str = "SELECT p.id, p.customer_id, p.text, p.pinned, p.heard_by_id,
+pub(super) const PRIORITY_SELECT: &str =
+    "SELECT p.id, p.customer_id, p.text, p.pinned, p.heard_by_id,
         u.name AS heard_by_name, p.heard_role, p.heard_at, p.retired_at, p.version
      FROM priorities p JOIN users u ON u.id = p.heard_by_id";
 
 impl SqliteStore {
-    async fn priority_in(
+    pub(super) async fn priority_in(
         tx: &mut Transaction<'_, Sqlite>,
         id: Uuid,
     ) -> StoreResult<Option<Priority>> {
@@ -23,7 +24,7 @@ impl SqliteStore {
 }
 
 /// Appends to a priority's history; the history is never rewritten.
-async fn record_event(
+pub(super) async fn record_event(
     tx: &mut Transaction<'_, Sqlite>,
     priority: &Priority,
     kind: &str,

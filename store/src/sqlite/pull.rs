@@ -6,6 +6,8 @@
 //! cut after any version without leaving part of a write behind.
 
 use super::customers::CUSTOMER_COLUMNS;
+use super::priorities::PRIORITY_SELECT as PRIORITY;
+use super::visits::VISIT_COLUMNS as VISIT;
 use crate::{PullScope, StoreResult};
 use domain::sync::{Promise, PullResponse, VisitNote};
 use domain::{Customer, Priority, Visit};
@@ -175,11 +177,6 @@ where
         .await?)
 }
 
-const VISIT: &str = "id, customer_id, technician_id, scheduled_on, window_start, window_end, \
-     position, status, arrived_at, departed_at, skip_reason, version, priorities_acknowledged_at";
-const PRIORITY: &str = "SELECT p.id, p.customer_id, p.text, p.pinned, p.heard_by_id,
-        u.name AS heard_by_name, p.heard_role, p.heard_at, p.retired_at, p.version
-     FROM priorities p JOIN users u ON u.id = p.heard_by_id";
 const PROMISE: &str =
     "id, customer_id, owner_id, text, due_on, status, visit_id, closed_at, version";
 const NOTE: &str = "id, visit_id, customer_id, author_id, body, written_at, version";

@@ -1,6 +1,7 @@
 //! Applying pushed mutations exactly once, and pulling changes by version.
 
 use super::customers::{stamp_field, CUSTOMER_COLUMNS, SERVED_BY};
+use super::priorities::record_event;
 use super::{next_version, SqliteStore};
 use crate::{PullScope, StoreError, StoreResult, SyncStore};
 use async_trait::async_trait;
@@ -478,18 +479,9 @@ async fn add_priority(
     .execute(&mut **tx)
     .await?;
     if inserted.rows_affected() == 1 {
-        sqlx::query(
-            "INSERT INTO priority_events (id, priority_id, kind, text, pinned, by_user_id, at)
-             VALUES (?, ?, 'added', ?, ?, ?, ?)",
-        )
-        .bind(new_id())
-        .bind(priority_id)
-        .bind(text.trim())
-        .bind(pinned)
-        .bind(ctx.user.id)
-        .bind(ctx.made_at)
-        .execute(&mut **tx)
-        .await?;
+        if let Some(priority) = SqliteStore::priority_in(tx, priority_id).await? {
+            record_event(tx, &priority, "added", ctx.user.id, ctx.made_at).await?;
+        }
     }
     Ok(Ok(()))
 }

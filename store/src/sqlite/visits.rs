@@ -5,7 +5,8 @@ use chrono::{DateTime, NaiveDate, Utc};
 use domain::Visit;
 use uuid::Uuid;
 
-const VISIT_COLUMNS: &str = "id, customer_id, technician_id, scheduled_on, window_start, \
+pub(super) const VISIT_COLUMNS: &str =
+    "id, customer_id, technician_id, scheduled_on, window_start, \
      window_end, position, status, arrived_at, departed_at, skip_reason, version, \
      priorities_acknowledged_at";
 
