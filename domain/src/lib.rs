@@ -4,15 +4,20 @@
 //! Row mapping for the server's store is behind the `sqlx` feature.
 #![forbid(unsafe_code)]
 
+pub mod continuity;
 pub mod customer;
 pub mod links;
+pub mod plan;
 pub mod priority;
+pub mod promise;
 pub mod sync;
 pub mod user;
 pub mod visit;
 
 pub use customer::{Customer, CustomerDraft, CustomerSummary, FieldConflict};
+pub use plan::ServicePlan;
 pub use priority::{Priority, PriorityDraft};
+pub use promise::{Promise, PromiseOrigin, PromiseStatus};
 pub use user::{Role, UserSummary};
 pub use visit::{Stop, Visit, VisitStatus};
 

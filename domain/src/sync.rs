@@ -6,6 +6,7 @@
 //! answers each with an [`Outcome`]: a re-sent mutation is a `Duplicate`, never applied twice.
 //! Devices pull what changed in their scope with a cursor ([`PullResponse`]).
 
+pub use crate::promise::{Promise, PromiseStatus};
 use crate::{Customer, Priority, Visit, VisitStatus};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
@@ -179,6 +180,13 @@ pub struct PullResponse {
     pub visits: Vec<Visit>,
     pub notes: Vec<VisitNote>,
     pub promises: Vec<Promise>,
+    /// Visits that left this device's scope since the cursor (given to someone else, moved
+    /// out of the window, or removed): drop them, and any customer left with no visit.
+    #[serde(default)]
+    pub removed_visits: Vec<Uuid>,
+    /// The days this device keeps (inclusive); visits outside it fall out of the cache.
+    #[serde(default)]
+    pub window: Option<(NaiveDate, NaiveDate)>,
 }
 
 /// What a technician wrote at a visit. Never edited, never deleted.
@@ -191,31 +199,6 @@ pub struct VisitNote {
     pub author_id: Uuid,
     pub body: String,
     pub written_at: DateTime<Utc>,
-    pub version: i64,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "sqlx", derive(sqlx::Type))]
-#[cfg_attr(feature = "sqlx", sqlx(type_name = "TEXT", rename_all = "snake_case"))]
-#[serde(rename_all = "snake_case")]
-pub enum PromiseStatus {
-    Open,
-    Kept,
-    Dropped,
-}
-
-/// A commitment with an owner and a due date.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "sqlx", derive(sqlx::FromRow))]
-pub struct Promise {
-    pub id: Uuid,
-    pub customer_id: Uuid,
-    pub owner_id: Uuid,
-    pub text: String,
-    pub due_on: NaiveDate,
-    pub status: PromiseStatus,
-    pub visit_id: Option<Uuid>,
-    pub closed_at: Option<DateTime<Utc>>,
     pub version: i64,
 }
 
@@ -238,7 +221,9 @@ pub fn validate(change: &Change) -> Result<(), String> {
         Change::AddPriority { text, .. } => {
             text_ok("priority", text, crate::priority::MAX_PRIORITY_TEXT)
         }
-        Change::AddPromise { text, .. } => text_ok("promise", text, 500),
+        Change::AddPromise { text, .. } => {
+            text_ok("promise", text, crate::promise::MAX_PROMISE_TEXT)
+        }
         Change::AdvanceVisit {
             status: VisitStatus::Scheduled,
             ..

@@ -3,17 +3,42 @@
 use crate::StoreResult;
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
+use domain::continuity::{BreakReason, PastVisit};
+use domain::plan::ServicePlan;
 use domain::sync::{Mutation, Outcome, PullResponse};
 use domain::{
     Customer, CustomerDraft, CustomerSummary, Priority, PriorityDraft, Role, UserSummary,
 };
-use domain::{Visit, VisitStatus};
+use domain::{Promise, PromiseOrigin, PromiseStatus, Visit, VisitStatus};
 use uuid::Uuid;
 
 /// Everything the server keeps.
-pub trait Store: Users + Sessions + Settings + Customers + Priorities + Visits + SyncStore {}
+pub trait Store:
+    Users
+    + Sessions
+    + Settings
+    + Customers
+    + Priorities
+    + Visits
+    + Schedule
+    + Promises
+    + Plans
+    + Audit
+    + SyncStore
+{
+}
 impl<T> Store for T where
-    T: Users + Sessions + Settings + Customers + Priorities + Visits + SyncStore
+    T: Users
+        + Sessions
+        + Settings
+        + Customers
+        + Priorities
+        + Visits
+        + Schedule
+        + Promises
+        + Plans
+        + Audit
+        + SyncStore
 {
 }
 
@@ -32,6 +57,14 @@ pub trait Users: Send + Sync {
     async fn find_login(&self, email: &str) -> StoreResult<Option<(UserSummary, String)>>;
     async fn get_user(&self, id: Uuid) -> StoreResult<Option<UserSummary>>;
     async fn list_users(&self, role: Option<Role>) -> StoreResult<Vec<UserSummary>>;
+    /// Every user ever, disabled ones included: their names stay on old visits and notes.
+    async fn all_users(&self) -> StoreResult<Vec<UserSummary>>;
+    /// Disables a user (they can no longer log in) or enables them again.
+    async fn set_user_disabled(
+        &self,
+        id: Uuid,
+        disabled_at: Option<DateTime<Utc>>,
+    ) -> StoreResult<()>;
 }
 
 pub struct NewSession {
@@ -133,6 +166,10 @@ pub trait Priorities: Send + Sync {
 
 pub struct NewVisit {
     pub id: Uuid,
+    /// The plan that made it and which of the plan's dates it is; none for a one-off.
+    pub plan: Option<(Uuid, NaiveDate)>,
+    /// Who scheduled it, for the audit trail (none for demo data and imports).
+    pub created_by: Option<Uuid>,
     pub customer_id: Uuid,
     pub technician_id: Option<Uuid>,
     pub scheduled_on: NaiveDate,
@@ -196,4 +233,175 @@ pub trait SyncStore: Send + Sync {
     /// Changes in scope with a version above `cursor`, at most about `limit` of them.
     async fn pull(&self, scope: &PullScope, cursor: i64, limit: usize)
         -> StoreResult<PullResponse>;
+}
+
+/// A promise to record.
+#[derive(Clone, Debug)]
+pub struct NewPromise {
+    pub id: Uuid,
+    pub customer_id: Uuid,
+    pub owner_id: Uuid,
+    pub text: String,
+    pub due_on: NaiveDate,
+    pub due_time: Option<NaiveTime>,
+    pub origin: PromiseOrigin,
+    pub visit_id: Option<Uuid>,
+    pub created_by: Uuid,
+}
+
+/// Why a visit goes to someone new, and the promise to tell the customer.
+#[derive(Clone, Debug)]
+pub struct NewBreak {
+    pub reason: BreakReason,
+    pub reason_text: String,
+    pub promise: NewPromise,
+}
+
+/// A dispatcher's move on the day board.
+#[derive(Clone, Debug)]
+pub struct VisitMove {
+    pub visit_id: Uuid,
+    pub technician_id: Option<Uuid>,
+    pub day: NaiveDate,
+    /// Place in that day's order (0 = first); none puts it last.
+    pub position: Option<usize>,
+    pub by: Uuid,
+    /// Present when the move breaks continuity: recorded with the move, in one transaction.
+    pub continuity_break: Option<NewBreak>,
+}
+
+/// A recorded continuity break.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, sqlx::FromRow)]
+pub struct ContinuityBreak {
+    pub id: Uuid,
+    pub visit_id: Uuid,
+    pub customer_id: Uuid,
+    pub assigned_technician_id: Option<Uuid>,
+    pub technician_id: Uuid,
+    pub reason: BreakReason,
+    pub reason_text: String,
+    pub by_user_id: Uuid,
+    pub at: DateTime<Utc>,
+}
+
+#[async_trait]
+pub trait Schedule: Send + Sync {
+    async fn get_visit(&self, id: Uuid) -> StoreResult<Option<Visit>>;
+    /// Every visit on a day, each technician's and the unassigned, in route order.
+    async fn visits_on(&self, day: NaiveDate) -> StoreResult<Vec<Visit>>;
+    /// Moves a visit to a technician (or none) and day, at a place in that day's order.
+    /// A visit already under way or finished cannot move. The technician who had it is told
+    /// by their next pull to drop it.
+    async fn move_visit(&self, mv: VisitMove, at: DateTime<Utc>) -> StoreResult<Visit>;
+    async fn continuity_breaks(&self, customer_id: Uuid) -> StoreResult<Vec<ContinuityBreak>>;
+    /// Breaks recorded since an instant, per customer.
+    async fn break_counts(&self, since: DateTime<Utc>) -> StoreResult<Vec<(Uuid, i64)>>;
+    /// Visits on or after `since` and before `until`, per customer, for continuity figures.
+    async fn past_visits(
+        &self,
+        since: NaiveDate,
+        until: NaiveDate,
+    ) -> StoreResult<Vec<(Uuid, PastVisit)>>;
+}
+
+/// Which promises a list shows.
+#[derive(Clone, Debug, Default)]
+pub struct PromiseFilter {
+    pub customer_id: Option<Uuid>,
+    pub owner_id: Option<Uuid>,
+    pub status: Option<PromiseStatus>,
+    /// Only promises due on or before this day.
+    pub due_by: Option<NaiveDate>,
+}
+
+/// A customer's call, as logged by the office.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, sqlx::FromRow)]
+pub struct Call {
+    pub id: Uuid,
+    pub customer_id: Uuid,
+    pub summary: String,
+    pub promise_id: Option<Uuid>,
+    pub by_user_id: Uuid,
+    pub at: DateTime<Utc>,
+}
+
+#[async_trait]
+pub trait Promises: Send + Sync {
+    async fn create_promise(&self, promise: NewPromise, at: DateTime<Utc>) -> StoreResult<Promise>;
+    async fn get_promise(&self, id: Uuid) -> StoreResult<Option<Promise>>;
+    /// Marks an open promise kept or dropped (with a reason). Closing a closed one is refused.
+    async fn close_promise(
+        &self,
+        id: Uuid,
+        status: PromiseStatus,
+        drop_reason: Option<String>,
+        by: Uuid,
+        at: DateTime<Utc>,
+    ) -> StoreResult<Promise>;
+    /// Matching promises, soonest due first.
+    async fn promises(&self, filter: &PromiseFilter) -> StoreResult<Vec<Promise>>;
+    /// Logs a call and, when a call back was asked for, its promise, in one transaction.
+    async fn log_call(
+        &self,
+        customer_id: Uuid,
+        summary: String,
+        callback: Option<NewPromise>,
+        by: Uuid,
+        at: DateTime<Utc>,
+    ) -> StoreResult<Call>;
+    async fn calls_of(&self, customer_id: Uuid) -> StoreResult<Vec<Call>>;
+}
+
+/// What regenerating a plan changed.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Generated {
+    pub created: u32,
+    pub updated: u32,
+    pub removed: u32,
+}
+
+#[async_trait]
+pub trait Plans: Send + Sync {
+    /// Creates or updates a plan (by id).
+    async fn save_plan(
+        &self,
+        plan: ServicePlan,
+        by: Uuid,
+        at: DateTime<Utc>,
+    ) -> StoreResult<ServicePlan>;
+    async fn get_plan(&self, id: Uuid) -> StoreResult<Option<ServicePlan>>;
+    async fn plans_of(&self, customer_id: Uuid) -> StoreResult<Vec<ServicePlan>>;
+    async fn all_plans(&self) -> StoreResult<Vec<ServicePlan>>;
+    /// Brings the plan's visits from `from` to `to` in line with the plan: creates missing
+    /// ones, updates the technician and window of unstarted ones, and removes unstarted ones
+    /// on dates the plan no longer has. Visits before `from`, under way or finished are never
+    /// touched. Running it twice changes nothing the second time.
+    async fn generate_visits(
+        &self,
+        plan_id: Uuid,
+        from: NaiveDate,
+        to: NaiveDate,
+        at: DateTime<Utc>,
+    ) -> StoreResult<Generated>;
+}
+
+/// One line of a record's change history.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, sqlx::FromRow)]
+pub struct AuditEntry {
+    pub entity: String,
+    pub entity_id: Uuid,
+    pub action: String,
+    pub detail: String,
+    pub by_user_id: Option<Uuid>,
+    pub at: DateTime<Utc>,
+}
+
+#[async_trait]
+pub trait Audit: Send + Sync {
+    /// The change history of one record (e.g. "customer", id), oldest first.
+    async fn history(&self, entity: &str, entity_id: Uuid) -> StoreResult<Vec<AuditEntry>>;
+    /// Every change about a customer: the customer's own record and its visits, priorities,
+    /// promises, plans and calls; newest first.
+    async fn customer_history(&self, customer_id: Uuid, limit: i64)
+        -> StoreResult<Vec<AuditEntry>>;
 }

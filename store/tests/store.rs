@@ -1,49 +1,12 @@
 //! Store tests, written against the `Store` interface so every backend runs the same ones.
 //! Each test gets its own temporary SQLite file.
 
-use chrono::{Duration, NaiveDate, TimeZone, Utc};
+mod common;
+
+use chrono::{Duration, NaiveDate};
+use common::{at, customer, sqlite_store, user};
 use domain::{new_id, CustomerDraft, PriorityDraft, Role, VisitStatus};
-use store::{CustomerFilter, DynStore, NewPriority, NewSession, NewUser, NewVisit, StoreError};
-
-struct TestStore {
-    store: DynStore,
-    _dir: tempfile::TempDir,
-}
-
-async fn sqlite_store() -> TestStore {
-    let dir = tempfile::tempdir().unwrap();
-    let url = format!("sqlite://{}", dir.path().join("rapport.db").display());
-    TestStore {
-        store: store::connect(&url).await.unwrap(),
-        _dir: dir,
-    }
-}
-
-fn at(day: u32) -> chrono::DateTime<Utc> {
-    Utc.with_ymd_and_hms(2026, 3, day, 12, 0, 0).unwrap()
-}
-
-async fn user(store: &DynStore, email: &str, role: Role) -> domain::UserSummary {
-    let new = NewUser {
-        email: email.into(),
-        name: email.split('@').next().unwrap().into(),
-        role,
-        password_hash: "x".into(),
-    };
-    store.create_user(new, at(1)).await.unwrap()
-}
-
-async fn customer(store: &DynStore, name: &str, tech: Option<uuid::Uuid>) -> domain::Customer {
-    let draft = CustomerDraft {
-        name: name.into(),
-        address: "1 Main St".into(),
-        ..Default::default()
-    };
-    store
-        .create_customer(new_id(), draft, tech, at(1))
-        .await
-        .unwrap()
-}
+use store::{CustomerFilter, NewPriority, NewSession, NewUser, NewVisit, StoreError};
 
 #[tokio::test]
 async fn a_new_database_is_created_and_migrated_on_first_open() {
@@ -274,6 +237,8 @@ async fn a_technicians_day_lists_only_their_visits_on_that_day_in_order() {
         arrived_at: None,
         departed_at: None,
         skip_reason: None,
+        plan: None,
+        created_by: None,
     };
     t.store
         .create_visit(visit(b.id, sam.id, day, 2), at(1))

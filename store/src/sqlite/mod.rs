@@ -1,8 +1,12 @@
 //! The embedded SQLite store: one file, WAL mode, migrated at open.
 
+mod audit;
 mod customers;
+mod plans;
 mod priorities;
+mod promises;
 mod pull;
+mod schedule;
 mod sessions;
 mod settings;
 mod sync;

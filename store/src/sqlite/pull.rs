@@ -7,6 +7,7 @@
 
 use super::customers::CUSTOMER_COLUMNS;
 use super::priorities::PRIORITY_SELECT as PRIORITY;
+use super::promises::PROMISE_COLUMNS as PROMISE;
 use super::visits::VISIT_COLUMNS as VISIT;
 use crate::{PullScope, StoreResult};
 use domain::sync::{Promise, PullResponse, VisitNote};
@@ -75,8 +76,21 @@ pub async fn pull(
     )
     .await?;
 
+    // Only a technician's phone has a scope to leave.
+    let exits: Vec<(Uuid, i64)> = query(
+        pool,
+        scope,
+        cursor,
+        fetch,
+        "SELECT visit_id, version FROM scope_exits
+         WHERE technician_id = ?1 AND version > ?4
+         ORDER BY version LIMIT ?5",
+    )
+    .await?;
+
     let versions = [
-        visits.iter().map(|r| r.version).collect::<Vec<_>>(),
+        exits.iter().map(|r| r.1).collect::<Vec<_>>(),
+        visits.iter().map(|r| r.version).collect(),
         customers.iter().map(|r| r.version).collect(),
         priorities.iter().map(|r| r.version).collect(),
         promises.iter().map(|r| r.version).collect(),
@@ -88,6 +102,7 @@ pub async fn pull(
     let Some(&cut) = all.get(limit.min(all.len()).saturating_sub(1)) else {
         return Ok(PullResponse {
             cursor,
+            window: Some((scope.from, scope.to)),
             ..Default::default()
         });
     };
@@ -102,6 +117,12 @@ pub async fn pull(
         priorities: priorities.into_iter().filter(|r| keep(r.version)).collect(),
         promises: promises.into_iter().filter(|r| keep(r.version)).collect(),
         notes: notes.into_iter().filter(|r| keep(r.version)).collect(),
+        removed_visits: exits
+            .into_iter()
+            .filter(|r| keep(r.1))
+            .map(|r| r.0)
+            .collect(),
+        window: Some((scope.from, scope.to)),
     };
     add_customers_entering_scope(pool, &mut page).await?;
     Ok(page)
@@ -177,6 +198,4 @@ where
         .await?)
 }
 
-const PROMISE: &str =
-    "id, customer_id, owner_id, text, due_on, status, visit_id, closed_at, version";
 const NOTE: &str = "id, visit_id, customer_id, author_id, body, written_at, version";

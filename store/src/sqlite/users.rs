@@ -83,4 +83,28 @@ impl Users for SqliteStore {
         .fetch_all(&self.pool)
         .await?)
     }
+
+    async fn all_users(&self) -> StoreResult<Vec<UserSummary>> {
+        Ok(
+            sqlx::query_as(&format!("SELECT {USER_COLUMNS} FROM users ORDER BY name"))
+                .fetch_all(&self.pool)
+                .await?,
+        )
+    }
+
+    async fn set_user_disabled(
+        &self,
+        id: Uuid,
+        disabled_at: Option<DateTime<Utc>>,
+    ) -> StoreResult<()> {
+        let done = sqlx::query("UPDATE users SET disabled_at = ? WHERE id = ?")
+            .bind(disabled_at)
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound("user"));
+        }
+        Ok(())
+    }
 }

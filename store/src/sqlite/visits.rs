@@ -1,3 +1,4 @@
+use super::audit::{self, Entry};
 use super::{next_version, SqliteStore};
 use crate::{NewVisit, StoreError, StoreResult, Visits};
 use async_trait::async_trait;
@@ -15,11 +16,11 @@ impl Visits for SqliteStore {
     async fn create_visit(&self, v: NewVisit, at: DateTime<Utc>) -> StoreResult<Visit> {
         let mut tx = self.pool.begin().await?;
         let version = next_version(&mut tx).await?;
-        let visit = sqlx::query_as(&format!(
+        let visit: Visit = sqlx::query_as(&format!(
             "INSERT INTO visits (id, customer_id, technician_id, scheduled_on, window_start,
                 window_end, position, status, arrived_at, departed_at, skip_reason,
-                created_at, updated_at, version)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                created_at, updated_at, version, plan_id, plan_occurrence)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
              RETURNING {VISIT_COLUMNS}"
         ))
         .bind(v.id)
@@ -36,9 +37,21 @@ impl Visits for SqliteStore {
         .bind(at)
         .bind(at)
         .bind(version)
+        .bind(v.plan.map(|(plan, _)| plan))
+        .bind(v.plan.map(|(_, occurrence)| occurrence))
         .fetch_one(&mut *tx)
         .await
         .map_err(|e| StoreError::unique_or(e, "That visit already exists."))?;
+        if v.created_by.is_some() {
+            let entry = Entry {
+                entity: "visit",
+                entity_id: visit.id,
+                customer_id: Some(visit.customer_id),
+                action: "scheduled",
+                detail: format!("for {}", visit.scheduled_on),
+            };
+            audit::record(&mut tx, entry, v.created_by, at).await?;
+        }
         tx.commit().await?;
         Ok(visit)
     }

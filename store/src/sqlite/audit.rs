@@ -1,0 +1,69 @@
+//! The audit trail: who changed what and when, written in the same transaction as the change
+//! so the history can never disagree with the data.
+
+use super::SqliteStore;
+use crate::{Audit, AuditEntry, StoreResult};
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use sqlx::{Sqlite, Transaction};
+use uuid::Uuid;
+
+/// One change to one record.
+pub(super) struct Entry<'a> {
+    pub entity: &'a str,
+    pub entity_id: Uuid,
+    pub customer_id: Option<Uuid>,
+    pub action: &'a str,
+    pub detail: String,
+}
+
+pub(super) async fn record(
+    tx: &mut Transaction<'_, Sqlite>,
+    entry: Entry<'_>,
+    by: Option<Uuid>,
+    at: DateTime<Utc>,
+) -> StoreResult<()> {
+    sqlx::query(
+        "INSERT INTO audit_log (entity, entity_id, customer_id, action, detail, by_user_id, at)
+         VALUES (?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(entry.entity)
+    .bind(entry.entity_id)
+    .bind(entry.customer_id)
+    .bind(entry.action)
+    .bind(entry.detail)
+    .bind(by)
+    .bind(at)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+const COLUMNS: &str = "entity, entity_id, action, detail, by_user_id, at";
+
+#[async_trait]
+impl Audit for SqliteStore {
+    async fn history(&self, entity: &str, entity_id: Uuid) -> StoreResult<Vec<AuditEntry>> {
+        Ok(sqlx::query_as(&format!(
+            "SELECT {COLUMNS} FROM audit_log WHERE entity = ? AND entity_id = ? ORDER BY id"
+        ))
+        .bind(entity)
+        .bind(entity_id)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    async fn customer_history(
+        &self,
+        customer_id: Uuid,
+        limit: i64,
+    ) -> StoreResult<Vec<AuditEntry>> {
+        Ok(sqlx::query_as(&format!(
+            "SELECT {COLUMNS} FROM audit_log WHERE customer_id = ? ORDER BY id DESC LIMIT ?"
+        ))
+        .bind(customer_id)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+}
