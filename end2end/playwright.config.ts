@@ -31,7 +31,7 @@ export default defineConfig({
     },
   ],
   webServer: {
-    command: "rm -rf .data && ../target/debug/rapport-server --demo",
+    command: "rm -rf .data && ../target/debug/rapport-server --demo --test-clock",
     url: `${baseURL}/healthz`,
     reuseExistingServer: false,
     timeout: 60_000,

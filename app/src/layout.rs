@@ -43,7 +43,9 @@ fn Nav(user: UserSummary) -> impl IntoView {
     let links: Vec<(&str, &str)> = match user.role {
         Role::Technician => vec![("/today", "Today"), ("/customers", "My customers")],
         Role::Office | Role::Admin => vec![
+            ("/board", "Day board"),
             ("/customers", "Customers"),
+            ("/at-risk", "At risk"),
             ("/customers/new", "New customer"),
         ],
     };
@@ -55,6 +57,7 @@ fn Nav(user: UserSummary) -> impl IntoView {
                     .into_iter()
                     .map(|(href, label)| view! { <li><A href=href exact=true>{label}</A></li> })
                     .collect_view()}
+                <li><A href="/promises" exact=true><crate::promises::OverdueBadge /></A></li>
             </ul>
         </nav>
         <div class="who">

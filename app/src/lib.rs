@@ -7,11 +7,15 @@
 #![recursion_limit = "256"]
 
 pub mod auth;
+pub mod board;
+pub mod continuity;
 pub mod customers;
 pub mod error;
 pub mod layout;
 pub mod offline;
+pub mod plans;
 pub mod priorities;
+pub mod promises;
 #[cfg(feature = "ssr")]
 pub mod state;
 pub mod today;
@@ -72,6 +76,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/customers/:id") view=customers::CustomerPage />
                     <Route path=path!("/customers/:id/edit") view=customers::EditCustomerPage />
                     <Route path=path!("/today") view=today::TodayPage />
+                    <Route path=path!("/board") view=board::BoardPage />
+                    <Route path=path!("/promises") view=promises::PromisesPage />
+                    <Route path=path!("/at-risk") view=continuity::AtRiskPage />
                 </ParentRoute>
             </Routes>
         </Router>

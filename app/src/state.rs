@@ -19,6 +19,14 @@ impl Clock {
     pub fn fixed(at: DateTime<Utc>) -> Clock {
         Clock(Arc::new(move || at))
     }
+    /// The system clock plus an offset that tests move forward (`--test-clock`), so a test
+    /// can see a promise become overdue without waiting a day.
+    pub fn adjustable(offset_seconds: Arc<std::sync::atomic::AtomicI64>) -> Clock {
+        Clock(Arc::new(move || {
+            let offset = offset_seconds.load(std::sync::atomic::Ordering::SeqCst);
+            Utc::now() + chrono::Duration::seconds(offset)
+        }))
+    }
     pub fn now(&self) -> DateTime<Utc> {
         (self.0)()
     }
@@ -38,6 +46,65 @@ impl AppState {
     pub fn today(&self) -> NaiveDate {
         self.clock.now().with_timezone(&self.time_zone).date_naive()
     }
+
+    /// The organisation's wall-clock time now.
+    pub fn local_now(&self) -> chrono::NaiveDateTime {
+        self.to_local(self.clock.now())
+    }
+
+    pub fn to_local(&self, at: DateTime<Utc>) -> chrono::NaiveDateTime {
+        at.with_timezone(&self.time_zone).naive_local()
+    }
+
+    /// Everyone's name by id, former staff included (their names stay on history).
+    pub async fn names(&self) -> Result<std::collections::HashMap<uuid::Uuid, String>, AppError> {
+        Ok(self
+            .store
+            .all_users()
+            .await?
+            .into_iter()
+            .map(|u| (u.id, u.name))
+            .collect())
+    }
+
+    /// An active technician chosen in a form: empty means nobody; anyone else is refused.
+    pub async fn technician(&self, raw: &str) -> Result<Option<uuid::Uuid>, AppError> {
+        if raw.trim().is_empty() {
+            return Ok(None);
+        }
+        let id = parse_id(raw, "technician")?;
+        match self.store.get_user(id).await? {
+            Some(u) if u.role == Role::Technician => Ok(Some(id)),
+            _ => Err(with_status(AppError::Invalid(
+                "Choose one of the technicians.".into(),
+            ))),
+        }
+    }
+}
+
+/// A date from a form or URL ("2026-03-10"), with a message a person can act on.
+pub fn parse_date(raw: &str, what: &str) -> Result<NaiveDate, AppError> {
+    raw.trim().parse().map_err(|_| {
+        with_status(AppError::Invalid(format!(
+            "{raw:?} is not a date; give the {what} as YYYY-MM-DD."
+        )))
+    })
+}
+
+/// An optional time of day from a form ("17:00"); empty means none.
+pub fn parse_time(raw: &str, what: &str) -> Result<Option<chrono::NaiveTime>, AppError> {
+    let raw = raw.trim();
+    if raw.is_empty() {
+        return Ok(None);
+    }
+    chrono::NaiveTime::parse_from_str(raw, "%H:%M")
+        .or_else(|_| chrono::NaiveTime::parse_from_str(raw, "%H:%M:%S"))
+        .map(Some)
+        .map_err(|_| {
+            with_status(AppError::Invalid(format!(
+                "{raw:?} is not a time; give the {what} as HH:MM."
+            )))
+        })
 }
 
 /// The user of a live session, put into the request by the server's session middleware.

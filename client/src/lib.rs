@@ -11,5 +11,6 @@ pub mod cache;
 pub mod engine;
 pub mod storage;
 
+pub use cache::Cache;
 pub use engine::{Engine, SyncStatus, Transport, TransportError};
 pub use storage::{MemoryStorage, Storage, StorageError};

@@ -223,16 +223,13 @@ pub fn local_to_utc<Tz: TimeZone>(tz: &Tz, date: NaiveDate, time: NaiveTime) -> 
     match tz.from_local_datetime(&local) {
         LocalResult::Single(t) => t.with_timezone(&Utc),
         LocalResult::Ambiguous(earlier, _) => earlier.with_timezone(&Utc),
-        LocalResult::None => (1..=4)
-            .find_map(|h| {
-                tz.from_local_datetime(&(local + Duration::hours(h)))
+        // Minute by minute to the end of the gap (half-hour gaps exist, e.g. Lord Howe).
+        LocalResult::None => (1..=240)
+            .find_map(|m| {
+                tz.from_local_datetime(&(local + Duration::minutes(m)))
                     .earliest()
             })
-            .map(|t| {
-                // Keep the minutes past the hour rather than jumping a whole hour ahead.
-                let t = t.with_timezone(&Utc);
-                t - Duration::minutes(i64::from(chrono::Timelike::minute(&local.time())))
-            })
+            .map(|t| t.with_timezone(&Utc))
             .unwrap_or_else(|| Utc.from_utc_datetime(&local)),
     }
 }

@@ -38,6 +38,10 @@ pub struct Config {
     #[arg(long, env = "RAPPORT_SECURE_COOKIES", default_value_t = false)]
     pub secure_cookies: bool,
 
+    /// For browser tests only: lets `POST /api/test/clock` move the server's clock forward.
+    #[arg(long, env = "RAPPORT_TEST_CLOCK", default_value_t = false, hide = true)]
+    pub test_clock: bool,
+
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -64,6 +68,7 @@ impl Config {
             time_zone: None,
             site_root: "target/site".into(),
             secure_cookies: false,
+            test_clock: false,
             command: None,
         }
     }

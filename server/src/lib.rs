@@ -9,6 +9,7 @@ mod session;
 pub mod setup;
 pub mod startup;
 pub mod sync;
+mod test_clock;
 
 pub use config::Config;
 pub use startup::Application;

@@ -22,6 +22,8 @@ pub struct ServerState {
     pub leptos: LeptosOptions,
     /// `/sw.js`, generated once from the build output at start-up.
     pub service_worker: std::sync::Arc<String>,
+    /// Seconds the test clock is ahead of the system clock (`--test-clock` only).
+    pub clock_offset: Option<std::sync::Arc<std::sync::atomic::AtomicI64>>,
 }
 
 impl FromRef<ServerState> for LeptosOptions {
@@ -42,6 +44,13 @@ pub struct Application {
 impl Application {
     /// Opens and migrates the database, seeds demo data if asked, and binds the listener.
     pub async fn build(config: Config, clock: Clock) -> anyhow::Result<Application> {
+        let clock_offset = config
+            .test_clock
+            .then(|| std::sync::Arc::new(std::sync::atomic::AtomicI64::new(0)));
+        let clock = match &clock_offset {
+            Some(offset) => Clock::adjustable(offset.clone()),
+            None => clock,
+        };
         let store = store::connect(&config.database_url)
             .await
             .with_context(|| format!("opening the database at {}", config.database_url))?;
@@ -66,6 +75,7 @@ impl Application {
             app,
             leptos,
             service_worker,
+            clock_offset,
         };
         Ok(Application {
             listener,
@@ -109,7 +119,11 @@ pub fn router(state: ServerState) -> Router {
     let routes = generate_route_list(App);
     let app_state = state.app.clone();
     let leptos = state.leptos.clone();
-    Router::new()
+    let mut router = Router::new();
+    if state.clock_offset.is_some() {
+        router = router.route("/api/test/clock", post(crate::test_clock::advance));
+    }
+    router
         .route("/", get(session::home))
         .route("/healthz", get(health::healthz))
         .route("/sw.js", get(crate::service_worker::serve))

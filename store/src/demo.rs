@@ -1,5 +1,8 @@
-//! Demo data for a first look around: an office user, an admin, three technicians, about forty
-//! customers with priorities in their own words, and a month of visits around today.
+//! Demo data for a first look around: an office user, an admin, three technicians (and one who
+//! has left), about forty customers with priorities in their own words, a service plan each
+//! with two weeks of history and eight weeks of visits ahead, promises in every state, a
+//! callback due today, and Dorothy's Gift Shop — four technicians in her last ten visits, and
+//! a continuity break on her next one — at the top of the at-risk list.
 //!
 //! Seeded only when asked for (`--demo`) and only into an empty database. Deterministic, so a
 //! demo looks the same every time and tests can name what they expect to find.

@@ -1,8 +1,10 @@
-use super::{get_customer, AssignTechnicians, CustomerDetail, VisitLine};
+use super::{get_customer, AssignTechnicians, CustomerDetail, TimelineEntry, VisitLine};
 use crate::layout::{ErrorMessage, LoadError};
+use crate::plans::{AddVisit, OneOffVisitForm, PlansCard, SavePlan};
 use crate::priorities::{
     AddPriority, AddPriorityForm, EditPriority, PrioritiesCard, PriorityActions, RetirePriority,
 };
+use crate::promises::{CustomerPromises, LogCall, LogCallForm};
 use domain::links::{maps_url, tel_url};
 use domain::UserSummary;
 use leptos::prelude::*;
@@ -20,20 +22,43 @@ pub fn CustomerPage() -> impl IntoView {
         retire: ServerAction::<RetirePriority>::new(),
     };
     let assign = ServerAction::<AssignTechnicians>::new();
+    let office = OfficeActions {
+        plan: ServerAction::<SavePlan>::new(),
+        visit: ServerAction::<AddVisit>::new(),
+        call: ServerAction::<LogCall>::new(),
+    };
     let detail = Resource::new(
-        move || (id(), actions.versions(), assign.version().get()),
+        move || {
+            (
+                id(),
+                actions.versions(),
+                assign.version().get(),
+                office.plan.version().get(),
+                office.visit.version().get(),
+                office.call.version().get(),
+            )
+        },
         |(id, ..)| get_customer(id),
     );
     view! {
         <Transition fallback=|| view! { <p>"Loading customer…"</p> }>
             {move || Suspend::new(async move {
                 match detail.await {
-                    Ok(detail) => view! { <CustomerView detail actions assign /> }.into_any(),
+                    Ok(detail) => view! { <CustomerView detail actions assign office /> }.into_any(),
                     Err(error) => view! { <Title text="Customer" /><LoadError error /> }.into_any(),
                 }
             })}
         </Transition>
     }
+    .into_any()
+}
+
+/// The office's actions on a customer page; each reloads the page when it completes.
+#[derive(Clone, Copy)]
+struct OfficeActions {
+    plan: ServerAction<SavePlan>,
+    visit: ServerAction<AddVisit>,
+    call: ServerAction<LogCall>,
 }
 
 #[component]
@@ -41,8 +66,11 @@ fn CustomerView(
     detail: CustomerDetail,
     actions: PriorityActions,
     assign: ServerAction<AssignTechnicians>,
+    office: OfficeActions,
 ) -> impl IntoView {
     let c = detail.customer.clone();
+    let calls = office.call.version();
+    let refresh = Signal::derive(move || calls.get());
     view! {
         <Title text=c.name.clone() />
         <div class="page-head">
@@ -94,9 +122,66 @@ fn CustomerView(
                 action=assign
             />
         })}
+        <section class="card" aria-labelledby="continuity-heading">
+            <h2 id="continuity-heading">"Continuity"</h2>
+            <p>{detail.continuity.clone()}</p>
+            {(!detail.breaks.is_empty()).then(|| view! {
+                <h3>"Continuity breaks"</h3>
+                <ul class="plain">{detail.breaks.iter().map(|b| view! { <li>{b.clone()}</li> }).collect_view()}</ul>
+            })}
+        </section>
+        <CustomerPromises customer_id=c.id refresh />
+        {detail.can_manage.then(|| view! {
+            <LogCallForm customer_id=c.id action=office.call />
+            <PlansCard
+                customer_id=c.id
+                plans=detail.plans.clone()
+                technicians=detail.technicians.clone()
+                assigned=c.assigned_technician_id
+                today=detail.today
+                action=office.plan
+            />
+            <OneOffVisitForm customer_id=c.id today=detail.today action=office.visit />
+        })}
         <VisitList visits=detail.visits.clone() />
         <NoteList notes=detail.notes.clone() />
+        <Timeline title="Timeline" id="timeline" entries=detail.timeline.clone() />
+        {(!detail.history.is_empty()).then(|| view! {
+            <details class="card">
+                <summary>"Change history (admin)"</summary>
+                <Timeline title="Every recorded change" id="history" entries=detail.history.clone() />
+            </details>
+        })}
     }
+    .into_any()
+}
+
+#[component]
+fn Timeline(title: &'static str, id: &'static str, entries: Vec<TimelineEntry>) -> impl IntoView {
+    let heading = format!("{id}-heading");
+    let labelled_by = heading.clone();
+    view! {
+        <section class="card" aria-labelledby=labelled_by>
+            <h2 id=heading>{title}</h2>
+            {if entries.is_empty() {
+                view! { <p class="muted">"Nothing yet."</p> }.into_any()
+            } else {
+                view! {
+                    <ol class="timeline">
+                        {entries.into_iter().map(|e| view! {
+                            <li>
+                                <span class="muted">{e.when}</span> " "
+                                <span class="badge kind">{e.kind}</span> " "
+                                {e.text}
+                                {(!e.who.is_empty()).then(|| view! { <span class="muted">{format!(" — {}", e.who)}</span> })}
+                            </li>
+                        }).collect_view()}
+                    </ol>
+                }.into_any()
+            }}
+        </section>
+    }
+    .into_any()
 }
 
 /// Both values of every unsettled conflicting edit, so nothing a technician wrote is lost.
@@ -146,6 +231,7 @@ fn NoteList(notes: Vec<(domain::sync::VisitNote, String)>) -> impl IntoView {
             }}
         </section>
     }
+    .into_any()
 }
 
 #[component]
@@ -180,6 +266,7 @@ fn AssignForm(
             </ActionForm>
         </section>
     }
+    .into_any()
 }
 
 #[component]
@@ -208,4 +295,5 @@ fn VisitList(visits: Vec<VisitLine>) -> impl IntoView {
             }}
         </section>
     }
+    .into_any()
 }

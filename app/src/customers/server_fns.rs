@@ -30,6 +30,27 @@ pub struct CustomerDetail {
     pub notes: Vec<(domain::sync::VisitNote, String)>,
     /// Whether the viewer may edit the customer and assign technicians.
     pub can_manage: bool,
+    /// "4 technicians in the last 10 visits · 40% by Sam Ortiz".
+    pub continuity: String,
+    /// Continuity breaks, newest first, in words.
+    pub breaks: Vec<String>,
+    pub plans: Vec<crate::plans::PlanLine>,
+    /// Everything that happened with this customer, newest first.
+    pub timeline: Vec<TimelineEntry>,
+    /// Every recorded change, for an admin (empty for everyone else).
+    pub history: Vec<TimelineEntry>,
+    pub today: chrono::NaiveDate,
+}
+
+/// One line of a customer's timeline or change history.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TimelineEntry {
+    pub at: chrono::DateTime<chrono::Utc>,
+    /// In the organisation's time: "Tue 3 Mar 09:12".
+    pub when: String,
+    pub kind: String,
+    pub text: String,
+    pub who: String,
 }
 
 #[server(endpoint = "customers/list")]
@@ -82,8 +103,11 @@ pub async fn assign_technicians(
 }
 
 #[cfg(feature = "ssr")]
+pub use ssr::progress_times;
+
+#[cfg(feature = "ssr")]
 mod ssr {
-    use super::{CustomerDetail, VisitLine};
+    use super::{CustomerDetail, TimelineEntry, VisitLine};
     use crate::error::AppError;
     use crate::state::with_status;
     use crate::state::*;
@@ -104,7 +128,7 @@ mod ssr {
             })?;
         let priorities = domain::priority::for_display(state.store.priorities_of(&[id]).await?);
         let users = state.store.list_users(None).await?;
-        let names: HashMap<Uuid, String> = users.iter().map(|u| (u.id, u.name.clone())).collect();
+        let names = state.names().await?;
         let name_of = |id: Option<Uuid>| id.and_then(|id| names.get(&id).cloned());
         let today = state.today();
         let visits = state
@@ -114,7 +138,7 @@ mod ssr {
             .into_iter()
             .map(|visit| VisitLine {
                 technician: name_of(visit.technician_id),
-                times: times(&visit, state.time_zone),
+                times: progress_times(&visit, state.time_zone),
                 visit,
             })
             .collect();
@@ -130,6 +154,45 @@ mod ssr {
             .collect();
         let conflicts = state.store.customer_conflicts(id).await?;
         let can_manage = user.role.sees_all_customers();
+        let continuity = crate::continuity::continuity_of(&state, &customer)
+            .await?
+            .label(name_of(customer.assigned_technician_id).as_deref());
+        let breaks = state
+            .store
+            .continuity_breaks(id)
+            .await?
+            .into_iter()
+            .map(|b| {
+                format!(
+                    "{}: {} went instead of {} — {} (by {})",
+                    b.at.with_timezone(&state.time_zone).format("%-d %b %Y"),
+                    name_of(Some(b.technician_id)).unwrap_or_default(),
+                    name_of(b.assigned_technician_id).unwrap_or_else(|| "nobody".into()),
+                    b.reason.describe(&b.reason_text),
+                    name_of(Some(b.by_user_id)).unwrap_or_default(),
+                )
+            })
+            .collect();
+        let plans = crate::plans::plan_lines(&state, id, &names).await?;
+        let audit = state.store.customer_history(id, 500).await?;
+        let timeline = timeline(&state, id, &audit, &names).await?;
+        let history = if user.role == Role::Admin {
+            audit
+                .iter()
+                .map(|e| {
+                    entry(
+                        &state,
+                        e.at,
+                        &e.entity,
+                        format!("{}: {}", e.action, e.detail),
+                        e.by_user_id,
+                        &names,
+                    )
+                })
+                .collect()
+        } else {
+            vec![]
+        };
         let technicians = if can_manage {
             users
                 .into_iter()
@@ -148,11 +211,103 @@ mod ssr {
             notes,
             conflicts,
             can_manage,
+            continuity,
+            breaks,
+            plans,
+            timeline,
+            history,
+            today,
         })
     }
 
+    fn entry(
+        state: &AppState,
+        at: chrono::DateTime<chrono::Utc>,
+        kind: &str,
+        text: String,
+        who: Option<Uuid>,
+        names: &HashMap<Uuid, String>,
+    ) -> TimelineEntry {
+        TimelineEntry {
+            at,
+            when: at
+                .with_timezone(&state.time_zone)
+                .format("%a %-d %b %Y %H:%M")
+                .to_string(),
+            kind: kind.to_string(),
+            text,
+            who: who.and_then(|w| names.get(&w).cloned()).unwrap_or_default(),
+        }
+    }
+
+    /// Visits, notes, and the recorded changes that matter to the relationship (priorities,
+    /// promises, calls, continuity breaks, plans), newest first.
+    async fn timeline(
+        state: &AppState,
+        customer_id: Uuid,
+        audit: &[store::AuditEntry],
+        names: &HashMap<Uuid, String>,
+    ) -> Result<Vec<TimelineEntry>, AppError> {
+        let today = state.today();
+        let mut lines = vec![];
+        for v in state
+            .store
+            .customer_visits(
+                customer_id,
+                today - Duration::days(365),
+                today + Duration::days(31),
+            )
+            .await?
+        {
+            let at = v.arrived_at.unwrap_or_else(|| {
+                domain::plan::local_to_utc(
+                    &state.time_zone,
+                    v.scheduled_on,
+                    v.window_start.unwrap_or_default(),
+                )
+            });
+            let times = progress_times(&v, state.time_zone);
+            let text = format!(
+                "Visit {}: {}{}",
+                v.scheduled_on.format("%a %-d %b"),
+                v.status.label(),
+                if times.is_empty() {
+                    String::new()
+                } else {
+                    format!(" ({times})")
+                }
+            );
+            lines.push(entry(state, at, "visit", text, v.technician_id, names));
+        }
+        for n in state.store.customer_notes(customer_id, 200).await? {
+            lines.push(entry(
+                state,
+                n.written_at,
+                "note",
+                n.body,
+                Some(n.author_id),
+                names,
+            ));
+        }
+        for e in audit {
+            let kind = match (e.entity.as_str(), e.action.as_str()) {
+                ("priority", _) => "priority",
+                ("promise", _) => "promise",
+                ("call", _) => "call",
+                ("visit", "continuity break") => "continuity break",
+                ("plan", "created" | "edited") => "plan",
+                ("visit", "moved") => "schedule",
+                _ => continue,
+            };
+            let text = format!("{} {}: {}", e.entity, e.action, e.detail);
+            lines.push(entry(state, e.at, kind, text, e.by_user_id, names));
+        }
+        lines.sort_by(|a, b| b.at.cmp(&a.at));
+        Ok(lines)
+    }
+
     /// "arrived 09:12, left 09:47", or the skip reason.
-    fn times(v: &domain::Visit, tz: chrono_tz::Tz) -> String {
+    pub fn progress_times(v: &domain::Visit, tz: chrono_tz::Tz) -> String {
         let at =
             |t: chrono::DateTime<chrono::Utc>| t.with_timezone(&tz).format("%H:%M").to_string();
         let mut parts = vec![];
@@ -192,8 +347,8 @@ mod ssr {
         let state = app_state()?;
         require_role(OFFICE_ROLES).map_err(with_status)?;
         let id = parse_id(raw_id, "customer").map_err(with_status)?;
-        let assigned = technician(&state, assigned).await?;
-        let backup = technician(&state, backup).await?;
+        let assigned = state.technician(assigned).await?;
+        let backup = state.technician(backup).await?;
         if assigned.is_some() && assigned == backup {
             let msg = "The backup must be someone other than the assigned technician.";
             return Err(with_status(AppError::Invalid(msg.into())));
@@ -203,19 +358,5 @@ mod ssr {
             .set_technicians(id, assigned, backup, state.clock.now())
             .await?;
         Ok(())
-    }
-
-    /// An optional technician id from a form: empty means none; anyone else is refused.
-    async fn technician(state: &AppState, raw: &str) -> Result<Option<Uuid>, AppError> {
-        if raw.trim().is_empty() {
-            return Ok(None);
-        }
-        let id = parse_id(raw, "technician").map_err(with_status)?;
-        match state.store.get_user(id).await? {
-            Some(u) if u.role == Role::Technician => Ok(Some(id)),
-            _ => Err(with_status(AppError::Invalid(
-                "Choose one of the technicians.".into(),
-            ))),
-        }
     }
 }

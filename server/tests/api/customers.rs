@@ -46,9 +46,10 @@ async fn office_searches_every_customer_and_a_technician_sees_only_their_own() {
 async fn a_technician_cannot_open_another_technicians_customer() {
     let app = spawn_app(true).await;
     let office = app.login_as(OFFICE).await;
-    let dorothy = find_customer(&app, &office, "gift").await; // Sam's customer
+    // Sam's customer, whom Priya has never served.
+    let diner = find_customer(&app, &office, "green fork").await;
     let priya = app.login_as(PRIYA).await;
-    let id = dorothy["id"].as_str().unwrap();
+    let id = diner["id"].as_str().unwrap();
     let res = app.call(&priya, "customers/get", &[("id", id)]).await;
     assert_eq!(res.status().as_u16(), 403);
     let res = client()

@@ -4,5 +4,6 @@ mod auth;
 mod client;
 mod customers;
 mod helpers;
+mod office;
 mod priorities;
 mod sync;

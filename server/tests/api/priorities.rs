@@ -126,13 +126,13 @@ async fn priorities_are_edited_and_retired_and_bad_input_is_refused() {
 
     // Another technician's customer is out of bounds for adding too.
     let priya = app.login_as(PRIYA).await;
-    let dorothy = json(
-        app.call(&office, "customers/list", &[("search", "gift")])
+    let diner = json(
+        app.call(&office, "customers/list", &[("search", "green fork")])
             .await,
         200,
     )
     .await;
-    let did = dorothy[0]["id"].as_str().unwrap();
+    let did = diner[0]["id"].as_str().unwrap();
     let res = app
         .call(
             &priya,

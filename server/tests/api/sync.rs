@@ -486,3 +486,79 @@ async fn a_promise_made_on_the_phone_can_be_kept_and_stays_kept() {
     assert_eq!(promise.due_on, due_on);
     assert!(promise.closed_at.is_some());
 }
+
+#[tokio::test]
+async fn a_visit_given_to_someone_else_leaves_the_first_phone_and_reaches_the_second() {
+    let app = spawn_app(true).await;
+    let sam = Device::of(&app, SAM).await;
+    let priya = Device::of(&app, PRIYA).await;
+    let office = app.login_as(OFFICE).await;
+    let visit = dorothys_visit_today(&app, &sam).await;
+
+    // Both phones hold their window, as the real client cache does.
+    let mut sam_cache = client::Cache::default();
+    let (pages, sam_cursor) = sam.pull_all(&app, 0, 200).await;
+    pages.iter().for_each(|p| sam_cache.apply_pull(p));
+    let dorothy = sam_cache.visits[&visit].customer_id;
+    let mut priya_cache = client::Cache::default();
+    let (pages, priya_cursor) = priya.pull_all(&app, 0, 200).await;
+    pages.iter().for_each(|p| priya_cache.apply_pull(p));
+    assert!(!priya_cache.visits.contains_key(&visit));
+
+    // The office sends Priya instead (Sam is sick): a continuity break, with a reason.
+    let today = Utc::now().date_naive().to_string();
+    let res = app
+        .call(
+            &office,
+            "board/move",
+            &[
+                ("visit_id", &visit.to_string()),
+                ("technician", &priya_id(&app).await.to_string()),
+                ("date", &today),
+                ("reason", "sick"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status().as_u16(), 200, "{}", res.text().await.unwrap());
+
+    // Sam's next pull tells his phone to drop the visit, and Dorothy with it (no other
+    // visit of hers is Sam's in the window: next week's already went to Priya).
+    let (pages, _) = sam.pull_all(&app, sam_cursor, 200).await;
+    assert!(pages.iter().any(|p| p.removed_visits.contains(&visit)));
+    pages.iter().for_each(|p| sam_cache.apply_pull(p));
+    assert!(!sam_cache.visits.contains_key(&visit));
+    let sams_days_with_dorothy = sam_cache
+        .visits
+        .values()
+        .filter(|v| v.customer_id == dorothy)
+        .count();
+    assert_eq!(
+        sam_cache.customers.contains_key(&dorothy),
+        sams_days_with_dorothy > 0,
+        "a customer stays on the phone exactly as long as one of their visits does"
+    );
+
+    // Priya's phone gets the visit with Dorothy and her priorities, "same technician" first.
+    let (pages, _) = priya.pull_all(&app, priya_cursor, 200).await;
+    pages.iter().for_each(|p| priya_cache.apply_pull(p));
+    assert_eq!(
+        priya_cache.visits[&visit].technician_id,
+        Some(priya_id(&app).await)
+    );
+    assert!(priya_cache.customers.contains_key(&dorothy));
+    assert_eq!(
+        priya_cache.priorities_of(dorothy)[0].text,
+        store::demo::SAME_TECHNICIAN
+    );
+}
+
+async fn priya_id(app: &TestApp) -> Uuid {
+    app.store
+        .list_users(Some(domain::Role::Technician))
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|u| u.email == PRIYA)
+        .unwrap()
+        .id
+}

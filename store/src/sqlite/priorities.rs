@@ -44,7 +44,14 @@ pub(super) async fn record_event(
     .bind(at)
     .execute(&mut **tx)
     .await?;
-    Ok(())
+    let entry = super::audit::Entry {
+        entity: "priority",
+        entity_id: priority.id,
+        customer_id: Some(priority.customer_id),
+        action: kind,
+        detail: priority.text.clone(),
+    };
+    super::audit::record(tx, entry, Some(by), at).await
 }
 
 #[async_trait]

@@ -77,6 +77,11 @@ impl Promises for SqliteStore {
         by: Uuid,
         at: DateTime<Utc>,
     ) -> StoreResult<Promise> {
+        if status == PromiseStatus::Open {
+            return Err(StoreError::Conflict(
+                "A promise is closed as kept or dropped, not as open.".into(),
+            ));
+        }
         let mut tx = self.pool.begin().await?;
         let version = next_version(&mut tx).await?;
         let closed: Option<Promise> = sqlx::query_as(&format!(
@@ -103,10 +108,10 @@ impl Promises for SqliteStore {
             entity: "promise",
             entity_id: id,
             customer_id: Some(promise.customer_id),
-            action: match status {
-                PromiseStatus::Kept => "kept",
-                PromiseStatus::Dropped => "dropped",
-                PromiseStatus::Open => "reopened",
+            action: if status == PromiseStatus::Kept {
+                "kept"
+            } else {
+                "dropped"
             },
             detail: drop_reason.unwrap_or_else(|| promise.text.clone()),
         };

@@ -75,6 +75,11 @@ impl Schedule for SqliteStore {
     }
 
     async fn move_visit(&self, mv: VisitMove, at: DateTime<Utc>) -> StoreResult<Visit> {
+        if mv.continuity_break.is_some() && mv.technician_id.is_none() {
+            return Err(StoreError::Conflict(
+                "A continuity break needs the technician who is going instead.".into(),
+            ));
+        }
         let mut tx = self.pool.begin().await?;
         let Some(before) = visit_in(&mut tx, mv.visit_id).await? else {
             return Err(StoreError::NotFound("visit"));
@@ -144,6 +149,7 @@ impl Schedule for SqliteStore {
         };
         audit::record(&mut tx, entry, Some(mv.by), at).await?;
         if let (Some(b), Some(technician_id)) = (&mv.continuity_break, mv.technician_id) {
+            // (checked above: a break always names who is going)
             let promise = promises::insert(&mut tx, &b.promise, at).await?;
             let assigned: Option<(Option<Uuid>,)> =
                 sqlx::query_as("SELECT assigned_technician_id FROM customers WHERE id = ?")

@@ -1,5 +1,6 @@
 //! Applying pushed mutations exactly once, and pulling changes by version.
 
+use super::audit::{self, Entry};
 use super::customers::{stamp_field, CUSTOMER_COLUMNS, SERVED_BY};
 use super::priorities::record_event;
 use super::{next_version, SqliteStore};
@@ -117,6 +118,9 @@ impl SyncStore for SqliteStore {
             },
             Err(reason) => Outcome::Rejected { reason },
         };
+        if outcome == Outcome::Applied {
+            audit_mutation(&mut tx, &mutation.change, user, ctx.made_at).await?;
+        }
         let recorded =
             serde_json::to_string(&outcome).map_err(|e| StoreError::Other(e.to_string()))?;
         sqlx::query(
@@ -143,6 +147,65 @@ impl SyncStore for SqliteStore {
     ) -> StoreResult<PullResponse> {
         super::pull::pull(&self.pool, scope, cursor, limit).await
     }
+}
+
+/// Puts a phone's change in the audit trail, under the technician who made it. Priorities
+/// record their own history (`record_event`).
+async fn audit_mutation(
+    tx: &mut Tx<'_>,
+    change: &Change,
+    user: &UserSummary,
+    at: DateTime<Utc>,
+) -> StoreResult<()> {
+    let (entity, id, action, detail) = match change {
+        Change::AddVisitNote { visit_id, .. } => ("visit", *visit_id, "note added", String::new()),
+        Change::AdvanceVisit {
+            visit_id,
+            status,
+            skip_reason,
+            ..
+        } => (
+            "visit",
+            *visit_id,
+            status.label(),
+            skip_reason.clone().unwrap_or_default(),
+        ),
+        Change::AcknowledgePriorities { visit_id, .. } => {
+            ("visit", *visit_id, "priorities read", String::new())
+        }
+        Change::AddPromise {
+            promise_id, text, ..
+        } => ("promise", *promise_id, "made", text.clone()),
+        Change::KeepPromise { promise_id, .. } => ("promise", *promise_id, "kept", String::new()),
+        Change::EditCustomer {
+            customer_id,
+            field,
+            value,
+            ..
+        } => (
+            "customer",
+            *customer_id,
+            "edited",
+            format!("{}: {value}", field.as_str().replace('_', " ")),
+        ),
+        Change::AddPriority { .. } => return Ok(()),
+    };
+    let customer_id: Option<(Uuid,)> = match entity {
+        "visit" => sqlx::query_as("SELECT customer_id FROM visits WHERE id = ?"),
+        "promise" => sqlx::query_as("SELECT customer_id FROM promises WHERE id = ?"),
+        _ => sqlx::query_as("SELECT id FROM customers WHERE id = ?"),
+    }
+    .bind(id)
+    .fetch_optional(&mut **tx)
+    .await?;
+    let entry = Entry {
+        entity,
+        entity_id: id,
+        customer_id: customer_id.map(|(c,)| c),
+        action,
+        detail,
+    };
+    audit::record(tx, entry, Some(user.id), at).await
 }
 
 /// A device's timestamp, unless its clock is implausibly ahead of the server's.
