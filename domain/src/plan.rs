@@ -80,10 +80,7 @@ impl ServicePlan {
             Frequency::Monthly => {
                 let mut dates = vec![];
                 let mut n = 0;
-                loop {
-                    let Some(month) = add_months(self.starts_on, n * interval) else {
-                        break;
-                    };
+                while let Some(month) = add_months(self.starts_on, n * interval) {
                     let date = on_day(month, self.starts_on.day());
                     if date > to {
                         break;

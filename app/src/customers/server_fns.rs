@@ -302,7 +302,7 @@ mod ssr {
             let text = format!("{} {}: {}", e.entity, e.action, e.detail);
             lines.push(entry(state, e.at, kind, text, e.by_user_id, names));
         }
-        lines.sort_by(|a, b| b.at.cmp(&a.at));
+        lines.sort_by_key(|l| std::cmp::Reverse(l.at));
         Ok(lines)
     }
 

@@ -16,40 +16,51 @@ pub struct PlanLine {
     pub technician: Option<String>,
 }
 
-/// Creates a plan (empty `plan_id`) or edits one, then brings its next weeks of visits in line:
-/// new dates get visits, dates the plan dropped lose their unstarted visits, and visits already
-/// under way or done are never touched.
-#[server(endpoint = "plans/save")]
+pub use save::*;
+
+/// One argument per form field: server functions decode a form field by field, so the plan
+/// form's twelve fields are twelve arguments.
 #[allow(clippy::too_many_arguments)]
-pub async fn save_plan(
-    customer_id: String,
-    #[server(default)] plan_id: String,
-    service_type: String,
-    frequency: String,
-    interval: String,
-    #[server(default)] weekdays: String,
-    #[server(default)] months: String,
-    #[server(default)] window_start: String,
-    #[server(default)] window_end: String,
-    #[server(default)] technician: String,
-    starts_on: String,
-    #[server(default)] ends_on: String,
-) -> Result<String, AppError> {
-    ssr::save(ssr::PlanForm {
-        customer_id,
-        plan_id,
-        service_type,
-        frequency,
-        interval,
-        weekdays,
-        months,
-        window_start,
-        window_end,
-        technician,
-        starts_on,
-        ends_on,
-    })
-    .await
+mod save {
+    #[cfg(feature = "ssr")]
+    use super::ssr;
+    use crate::error::AppError;
+    use leptos::prelude::*;
+
+    /// Creates a plan (empty `plan_id`) or edits one, then brings its next weeks of visits in line:
+    /// new dates get visits, dates the plan dropped lose their unstarted visits, and visits already
+    /// under way or done are never touched.
+    #[server(endpoint = "plans/save")]
+    pub async fn save_plan(
+        customer_id: String,
+        #[server(default)] plan_id: String,
+        service_type: String,
+        frequency: String,
+        interval: String,
+        #[server(default)] weekdays: String,
+        #[server(default)] months: String,
+        #[server(default)] window_start: String,
+        #[server(default)] window_end: String,
+        #[server(default)] technician: String,
+        starts_on: String,
+        #[server(default)] ends_on: String,
+    ) -> Result<String, AppError> {
+        ssr::save(ssr::PlanForm {
+            customer_id,
+            plan_id,
+            service_type,
+            frequency,
+            interval,
+            weekdays,
+            months,
+            window_start,
+            window_end,
+            technician,
+            starts_on,
+            ends_on,
+        })
+        .await
+    }
 }
 
 /// Schedules a one-off visit with the customer's own technician.

@@ -142,14 +142,10 @@ mod ssr {
         let mut customers: HashMap<Uuid, String> = HashMap::new();
         let mut rows = vec![];
         for p in promises {
-            if !customers.contains_key(&p.customer_id) {
-                let name = state
-                    .store
-                    .get_customer(p.customer_id)
-                    .await?
-                    .map(|c| c.name)
-                    .unwrap_or_default();
-                customers.insert(p.customer_id, name);
+            if let std::collections::hash_map::Entry::Vacant(slot) = customers.entry(p.customer_id)
+            {
+                let customer = state.store.get_customer(p.customer_id).await?;
+                slot.insert(customer.map(|c| c.name).unwrap_or_default());
             }
             rows.push(PromiseRow {
                 customer_name: customers[&p.customer_id].clone(),
