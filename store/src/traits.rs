@@ -134,6 +134,16 @@ pub trait Customers: Send + Sync {
         &self,
         customer_id: Uuid,
     ) -> StoreResult<Vec<domain::FieldConflict>>;
+    /// Settles an unsettled conflict of this customer: keeps the current value, or takes the
+    /// value the phone sent (a new version of the field, so phones pick it up).
+    async fn settle_conflict(
+        &self,
+        customer_id: Uuid,
+        conflict_id: Uuid,
+        take_device_value: bool,
+        by: Uuid,
+        at: DateTime<Utc>,
+    ) -> StoreResult<()>;
     /// Whether a technician may see this customer: assigned, backup, or has a visit there.
     async fn technician_serves(&self, technician_id: Uuid, customer_id: Uuid) -> StoreResult<bool>;
 }

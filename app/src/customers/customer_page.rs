@@ -1,4 +1,6 @@
-use super::{get_customer, AssignTechnicians, CustomerDetail, TimelineEntry, VisitLine};
+use super::{
+    get_customer, AssignTechnicians, CustomerDetail, SettleConflict, TimelineEntry, VisitLine,
+};
 use crate::layout::{ErrorMessage, LoadError};
 use crate::plans::{AddVisit, OneOffVisitForm, PlansCard, SavePlan};
 use crate::priorities::{
@@ -26,6 +28,7 @@ pub fn CustomerPage() -> impl IntoView {
         plan: ServerAction::<SavePlan>::new(),
         visit: ServerAction::<AddVisit>::new(),
         call: ServerAction::<LogCall>::new(),
+        settle: ServerAction::<SettleConflict>::new(),
     };
     let detail = Resource::new(
         move || {
@@ -36,6 +39,7 @@ pub fn CustomerPage() -> impl IntoView {
                 office.plan.version().get(),
                 office.visit.version().get(),
                 office.call.version().get(),
+                office.settle.version().get(),
             )
         },
         |(id, ..)| get_customer(id),
@@ -59,6 +63,7 @@ struct OfficeActions {
     plan: ServerAction<SavePlan>,
     visit: ServerAction<AddVisit>,
     call: ServerAction<LogCall>,
+    settle: ServerAction<SettleConflict>,
 }
 
 #[component]
@@ -84,7 +89,11 @@ fn CustomerView(
             priorities=detail.priorities.clone()
             actions
         />
-        <ConflictList conflicts=detail.conflicts.clone() />
+        <ConflictList
+            customer_id=c.id
+            conflicts=detail.conflicts.clone()
+            settle=detail.can_manage.then_some(office.settle)
+        />
         <AddPriorityForm customer_id=c.id action=actions.add />
         <section class="card details" aria-labelledby="details-heading">
             <h2 id="details-heading">"Details"</h2>
@@ -184,25 +193,52 @@ fn Timeline(title: &'static str, id: &'static str, entries: Vec<TimelineEntry>) 
     .into_any()
 }
 
-/// Both values of every unsettled conflicting edit, so nothing a technician wrote is lost.
+/// Both values of every unsettled conflicting edit, so nothing a technician wrote is lost,
+/// and (for the office) a choice of which one stays.
 #[component]
-fn ConflictList(conflicts: Vec<domain::FieldConflict>) -> impl IntoView {
+fn ConflictList(
+    customer_id: Uuid,
+    conflicts: Vec<domain::FieldConflict>,
+    settle: Option<ServerAction<SettleConflict>>,
+) -> impl IntoView {
     (!conflicts.is_empty()).then(|| {
         view! {
             <section class="card conflicts" aria-labelledby="conflicts-heading">
                 <h2 id="conflicts-heading">"Conflicting edits"</h2>
+                {settle.map(|a| view! { <ErrorMessage result=a.value() /> })}
                 <ul>
-                    {conflicts.into_iter().map(|c| view! {
-                        <li>
-                            {format!(
-                                "{}: the office has \"{}\"; {} wrote \"{}\" on an older copy ({}).",
-                                c.field.replace('_', " "),
-                                c.server_value,
-                                c.user_name,
-                                c.device_value,
-                                c.at.format("%-d %b %H:%M UTC"),
-                            )}
-                        </li>
+                    {conflicts.into_iter().map(|c| {
+                        let field = c.field.replace('_', " ");
+                        let keep_label = format!("Keep the current {field}");
+                        let take_label = format!("Use {}'s {field}", c.user_name);
+                        let text = format!(
+                            "{field}: the office has \"{}\"; {} wrote \"{}\" on an older copy ({}).",
+                            c.server_value,
+                            c.user_name,
+                            c.device_value,
+                            c.at.format("%-d %b %H:%M UTC"),
+                        );
+                        view! {
+                            <li>
+                                {text}
+                                {settle.map(|action| {
+                                    let choice = move |keep: &'static str, label: String| view! {
+                                        <ActionForm action>
+                                            <input type="hidden" name="customer_id" value=customer_id.to_string() />
+                                            <input type="hidden" name="conflict_id" value=c.id.to_string() />
+                                            <input type="hidden" name="keep" value=keep />
+                                            <button type="submit" class="secondary">{label}</button>
+                                        </ActionForm>
+                                    };
+                                    view! {
+                                        <div class="inline">
+                                            {choice("current", keep_label.clone())}
+                                            {choice("phone", take_label.clone())}
+                                        </div>
+                                    }
+                                })}
+                            </li>
+                        }
                     }).collect_view()}
                 </ul>
             </section>

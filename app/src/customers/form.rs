@@ -48,6 +48,12 @@ fn CustomerForm(customer: Option<Customer>) -> impl IntoView {
     let (name, contact) = (field(|c| &c.name), field(|c| &c.contact_name));
     let (address, phone) = (field(|c| &c.address), field(|c| &c.phone));
     let (email, access) = (field(|c| &c.email), field(|c| &c.access_notes));
+    // The version this form was filled from: saving over a newer one (a phone's edit since)
+    // is refused rather than silently overwriting it.
+    let version = customer
+        .as_ref()
+        .map(|c| c.version.to_string())
+        .unwrap_or_default();
     let cancel = if id.is_empty() {
         "/customers".to_string()
     } else {
@@ -56,6 +62,7 @@ fn CustomerForm(customer: Option<Customer>) -> impl IntoView {
     view! {
         <ActionForm action=save attr:class="card form">
             <input type="hidden" name="id" value=id />
+            <input type="hidden" name="version" value=version />
             <label for="c-name">"Name"</label>
             <input id="c-name" name="name" required maxlength="200" value=name />
             <label for="c-contact">"Contact person"</label>

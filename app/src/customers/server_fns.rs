@@ -80,6 +80,7 @@ pub async fn save_customer(
     phone: String,
     email: String,
     access_notes: String,
+    #[server(default)] version: Option<String>,
 ) -> Result<(), AppError> {
     let draft = domain::CustomerDraft {
         name,
@@ -89,7 +90,17 @@ pub async fn save_customer(
         email,
         access_notes,
     };
-    ssr::save(id.unwrap_or_default(), draft).await
+    ssr::save(id.unwrap_or_default(), draft, version).await
+}
+
+/// Settles a conflicting edit: keep the value the customer has now, or take the phone's.
+#[server(endpoint = "customers/settle")]
+pub async fn settle_conflict(
+    customer_id: String,
+    conflict_id: String,
+    keep: String,
+) -> Result<(), AppError> {
+    ssr::settle(&customer_id, &conflict_id, &keep).await
 }
 
 /// Sets the customer's assigned technician (the face they know) and backup.
@@ -323,7 +334,43 @@ mod ssr {
         parts.join(", ")
     }
 
-    pub async fn save(raw_id: String, draft: CustomerDraft) -> Result<(), AppError> {
+    pub async fn settle(
+        raw_customer: &str,
+        raw_conflict: &str,
+        keep: &str,
+    ) -> Result<(), AppError> {
+        let state = app_state()?;
+        let me = require_role(OFFICE_ROLES)?;
+        let customer_id = parse_id(raw_customer, "customer")?;
+        let conflict_id = parse_id(raw_conflict, "conflict")?;
+        let take_phone = match keep {
+            "phone" => true,
+            "current" => false,
+            other => {
+                return Err(with_status(AppError::Invalid(format!(
+                    "{other:?} is not a choice; keep \"current\" or \"phone\"."
+                ))))
+            }
+        };
+        state
+            .store
+            .settle_conflict(
+                customer_id,
+                conflict_id,
+                take_phone,
+                me.id,
+                state.clock.now(),
+            )
+            .await
+            .map_err(|e| with_status(e.into()))?;
+        Ok(())
+    }
+
+    pub async fn save(
+        raw_id: String,
+        draft: CustomerDraft,
+        version: Option<String>,
+    ) -> Result<(), AppError> {
         let state = app_state()?;
         require_role(OFFICE_ROLES).map_err(with_status)?;
         let draft = draft
@@ -337,6 +384,20 @@ mod ssr {
                 .await?
         } else {
             let id = parse_id(&raw_id, "customer").map_err(with_status)?;
+            let current = state.store.get_customer(id).await?.ok_or_else(|| {
+                with_status(AppError::NotFound("No customer has that id.".into()))
+            })?;
+            let loaded = version
+                .as_deref()
+                .and_then(|v| v.trim().parse::<i64>().ok());
+            if loaded.is_some_and(|v| v != current.version) {
+                return Err(with_status(AppError::Conflict(
+                    "This customer changed since you opened the form (on a technician's phone \
+                     or by someone in the office). Reload the page to see the change, then edit \
+                     again."
+                        .into(),
+                )));
+            }
             state.store.update_customer(id, draft, now).await?
         };
         leptos_axum::redirect(&format!("/customers/{}", customer.id));

@@ -562,3 +562,112 @@ async fn priya_id(app: &TestApp) -> Uuid {
         .unwrap()
         .id
 }
+
+#[tokio::test]
+async fn the_office_settles_a_conflict_and_cannot_save_over_a_newer_phone_edit() {
+    let app = spawn_app(true).await;
+    let mut sam = Device::of(&app, SAM).await;
+    let first = sam.pull(&app, 0, 5000).await;
+    let dorothy = first
+        .customers
+        .iter()
+        .find(|c| c.name == store::demo::DOROTHY)
+        .unwrap()
+        .clone();
+    let office = app.login_as(OFFICE).await;
+    let id = dorothy.id.to_string();
+    let version = dorothy.version.to_string();
+    let form = |phone: &'static str, access: &'static str, version: &str| {
+        vec![
+            ("id", id.clone()),
+            ("name", dorothy.name.clone()),
+            ("contact_name", String::new()),
+            ("address", dorothy.address.clone()),
+            ("phone", phone.to_string()),
+            ("email", String::new()),
+            ("access_notes", access.to_string()),
+            ("version", version.to_string()),
+        ]
+    };
+    let save = |form: Vec<(&'static str, String)>| {
+        let office = office.clone();
+        let app = &app;
+        async move {
+            let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            app.call(&office, "customers/save", &form).await
+        }
+    };
+    let res = save(form("(555) 777-0000", "", &version)).await;
+    assert!(res.status().is_success() || res.status().is_redirection());
+
+    // Sam's phone, still on the old copy, writes a phone number: a conflict.
+    let phone = sam.mutation(Change::EditCustomer {
+        customer_id: dorothy.id,
+        field: CustomerField::Phone,
+        value: "(555) 123-9999".into(),
+        base_version: dorothy.version,
+    });
+    sam.push(&app, &[phone]).await;
+    // And the access notes, which nobody else touched: applied.
+    let gate = sam.mutation(Change::EditCustomer {
+        customer_id: dorothy.id,
+        field: CustomerField::AccessNotes,
+        value: "Gate code 4821".into(),
+        base_version: dorothy.version,
+    });
+    assert_eq!(sam.push(&app, &[gate]).await, [Outcome::Applied]);
+
+    // The office's form, opened before the phone's edit, cannot overwrite the gate code.
+    let stale = save(form("(555) 777-0000", "", &version)).await;
+    let body = json(stale, 409).await;
+    assert!(message(&body).starts_with("This customer changed since you opened the form"));
+
+    // Settle the conflict by taking Sam's number: it becomes the value and the list empties.
+    let detail = json(
+        app.call(&office, "customers/get", &[("id", &id)]).await,
+        200,
+    )
+    .await;
+    let conflict = detail["conflicts"][0]["id"].as_str().unwrap().to_string();
+    let settled = app
+        .call(
+            &office,
+            "customers/settle",
+            &[
+                ("customer_id", &id),
+                ("conflict_id", &conflict),
+                ("keep", "phone"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        settled.status().as_u16(),
+        200,
+        "{}",
+        settled.text().await.unwrap()
+    );
+    let detail = json(
+        app.call(&office, "customers/get", &[("id", &id)]).await,
+        200,
+    )
+    .await;
+    assert_eq!(detail["customer"]["phone"], "(555) 123-9999");
+    assert_eq!(detail["customer"]["access_notes"], "Gate code 4821");
+    assert!(detail["conflicts"].as_array().unwrap().is_empty());
+    let again = app
+        .call(
+            &office,
+            "customers/settle",
+            &[
+                ("customer_id", &id),
+                ("conflict_id", &conflict),
+                ("keep", "current"),
+            ],
+        )
+        .await;
+    assert_eq!(again.status().as_u16(), 409);
+    // Sam's phone gets the settled value on its next pull.
+    let page = sam.pull(&app, first.cursor, 5000).await;
+    let mine = page.customers.iter().find(|c| c.id == dorothy.id).unwrap();
+    assert_eq!(mine.phone, "(555) 123-9999");
+}

@@ -174,6 +174,75 @@ impl Customers for SqliteStore {
         .await?)
     }
 
+    async fn settle_conflict(
+        &self,
+        customer_id: Uuid,
+        conflict_id: Uuid,
+        take_device_value: bool,
+        by: Uuid,
+        at: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        let mut tx = self.pool.begin().await?;
+        let row: Option<(String, String, Option<DateTime<Utc>>)> = sqlx::query_as(
+            "SELECT field, device_value, resolved_at FROM conflicts
+             WHERE id = ? AND entity = 'customer' AND entity_id = ?",
+        )
+        .bind(conflict_id)
+        .bind(customer_id)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some((field, device_value, resolved)) = row else {
+            return Err(StoreError::NotFound("conflict"));
+        };
+        if resolved.is_some() {
+            return Err(StoreError::Conflict(
+                "Someone has settled this already.".into(),
+            ));
+        }
+        if take_device_value {
+            // Only the fields a phone can edit can conflict; anything else is not a column.
+            let field = match field.as_str() {
+                "phone" => CustomerField::Phone,
+                "access_notes" => CustomerField::AccessNotes,
+                other => return Err(StoreError::Other(format!("unknown conflict field {other}"))),
+            };
+            let version = next_version(&mut tx).await?;
+            sqlx::query(&format!(
+                "UPDATE customers SET {} = ?, updated_at = ?, version = ? WHERE id = ?",
+                field.as_str()
+            ))
+            .bind(&device_value)
+            .bind(at)
+            .bind(version)
+            .bind(customer_id)
+            .execute(&mut *tx)
+            .await?;
+            stamp_field(&mut tx, customer_id, field, version).await?;
+        }
+        sqlx::query("UPDATE conflicts SET resolved_at = ? WHERE id = ?")
+            .bind(at)
+            .bind(conflict_id)
+            .execute(&mut *tx)
+            .await?;
+        let entry = super::audit::Entry {
+            entity: "customer",
+            entity_id: customer_id,
+            customer_id: Some(customer_id),
+            action: "conflict settled",
+            detail: if take_device_value {
+                format!(
+                    "{}: took the phone's value \"{device_value}\"",
+                    field.replace('_', " ")
+                )
+            } else {
+                format!("{}: kept the current value", field.replace('_', " "))
+            },
+        };
+        super::audit::record(&mut tx, entry, Some(by), at).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
     async fn technician_serves(&self, technician_id: Uuid, customer_id: Uuid) -> StoreResult<bool> {
         let (serves,): (bool,) = sqlx::query_as(&format!(
             "SELECT EXISTS (SELECT 1 FROM customers c WHERE c.id = ?2 AND {SERVED_BY})"
