@@ -82,6 +82,24 @@ where
     }
 }
 
+/// A form that empties itself once its action succeeded (not when it failed, so nothing the
+/// person typed is lost).
+pub fn reset_on_success<A, O>(action: ServerAction<A>) -> NodeRef<leptos::html::Form>
+where
+    A: leptos::server_fn::ServerFn<Output = O, Error = AppError> + Clone + Send + Sync + 'static,
+    O: Clone + Send + Sync + 'static,
+{
+    let form = NodeRef::<leptos::html::Form>::new();
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = action.value().get() {
+            if let Some(form) = form.get() {
+                form.reset();
+            }
+        }
+    });
+    form
+}
+
 /// A failed load, in words.
 #[component]
 pub fn LoadError(error: AppError) -> impl IntoView {

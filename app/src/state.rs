@@ -56,6 +56,14 @@ impl AppState {
         at.with_timezone(&self.time_zone).naive_local()
     }
 
+    /// A customer by id, or a 404 a person can read.
+    pub async fn customer(&self, id: uuid::Uuid) -> Result<domain::Customer, AppError> {
+        self.store
+            .get_customer(id)
+            .await?
+            .ok_or_else(|| with_status(AppError::NotFound("No customer has that id.".into())))
+    }
+
     /// Everyone's name by id, former staff included (their names stay on history).
     pub async fn names(&self) -> Result<std::collections::HashMap<uuid::Uuid, String>, AppError> {
         Ok(self

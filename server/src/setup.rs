@@ -57,3 +57,38 @@ pub async fn create_admin(
     store.create_user(user, chrono::Utc::now()).await?;
     Ok(())
 }
+
+/// Keeps every service plan's visits generated eight weeks ahead as the days pass. Generation
+/// is idempotent, so running it often (and on several instances) never duplicates a visit.
+pub async fn roll_plans_forward(app: &AppState) -> anyhow::Result<store::Generated> {
+    let today = app.today();
+    let horizon = today + chrono::Duration::weeks(domain::plan::HORIZON_WEEKS);
+    let mut total = store::Generated::default();
+    for plan in app.store.all_plans().await? {
+        let made = app
+            .store
+            .generate_visits(plan.id, today, horizon, app.clock.now())
+            .await?;
+        total.created += made.created;
+        total.updated += made.updated;
+        total.removed += made.removed;
+    }
+    Ok(total)
+}
+
+/// Runs [`roll_plans_forward`] now and every hour, logging what it did.
+pub fn spawn_plan_roller(app: AppState) {
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(std::time::Duration::from_secs(3600));
+        loop {
+            every.tick().await;
+            match roll_plans_forward(&app).await {
+                Ok(made) if made.created > 0 => {
+                    tracing::info!(created = made.created, "plans rolled forward")
+                }
+                Ok(_) => {}
+                Err(e) => tracing::warn!("rolling plans forward failed: {e:#}"),
+            }
+        }
+    });
+}

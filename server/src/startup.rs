@@ -65,6 +65,7 @@ impl Application {
         if config.demo {
             crate::setup::seed_demo_if_empty(&app).await?;
         }
+        crate::setup::spawn_plan_roller(app.clone());
         let listener = TcpListener::bind(config.listen)
             .await
             .with_context(|| format!("listening on {}", config.listen))?;

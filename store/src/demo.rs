@@ -368,7 +368,7 @@ pub async fn seed(store: &dyn Store, today: NaiveDate, now: DateTime<Utc>) -> St
         };
         let created = now - Duration::days(400 - i as i64 * 5);
         store
-            .create_customer(id, draft, Some(tech.id), created)
+            .create_customer(id, draft, Some(tech.id), None, created)
             .await?;
         seed_priorities(store, id, demo, i, tech, office, created).await?;
         let rank_for_tech = per_tech[tech_index];
@@ -618,6 +618,27 @@ async fn seed_ledger(
             now - Duration::hours(2),
         )
         .await?;
+
+    // Two requests the office took but has not given to anyone yet: on the board's
+    // "Unassigned" lane, today and tomorrow.
+    for (n, day) in [(20usize, 0i64), (31, 1)] {
+        let visit = NewVisit {
+            id: new_id(),
+            plan: None,
+            created_by: Some(office.id),
+            customer_id: customers[n].0,
+            technician_id: None,
+            scheduled_on: today + Duration::days(day),
+            window_start: NaiveTime::from_hms_opt(13, 0, 0),
+            window_end: NaiveTime::from_hms_opt(15, 0, 0),
+            position: 0,
+            status: VisitStatus::Scheduled,
+            arrived_at: None,
+            departed_at: None,
+            skip_reason: None,
+        };
+        store.create_visit(visit, now - Duration::hours(3)).await?;
+    }
 
     // Sam's on vacation for Dorothy's visit next week: Priya goes, and Dorothy must be told.
     let (dorothy, sam) = customers[0];

@@ -114,12 +114,14 @@ pub trait Customers: Send + Sync {
         id: Uuid,
         draft: CustomerDraft,
         assigned_technician_id: Option<Uuid>,
+        by: Option<Uuid>,
         at: DateTime<Utc>,
     ) -> StoreResult<Customer>;
     async fn update_customer(
         &self,
         id: Uuid,
         draft: CustomerDraft,
+        by: Option<Uuid>,
         at: DateTime<Utc>,
     ) -> StoreResult<Customer>;
     async fn set_technicians(
@@ -127,6 +129,7 @@ pub trait Customers: Send + Sync {
         id: Uuid,
         assigned: Option<Uuid>,
         backup: Option<Uuid>,
+        by: Option<Uuid>,
         at: DateTime<Utc>,
     ) -> StoreResult<Customer>;
     /// Conflicting edits of this customer's fields that nobody has settled yet, newest first.

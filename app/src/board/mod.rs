@@ -175,11 +175,7 @@ mod ssr {
             .get_visit(visit_id)
             .await?
             .ok_or_else(|| with_status(AppError::NotFound("No visit has that id.".into())))?;
-        let customer = state
-            .store
-            .get_customer(visit.customer_id)
-            .await?
-            .ok_or_else(|| with_status(AppError::NotFound("The customer is gone.".into())))?;
+        let customer = state.customer(visit.customer_id).await?;
         let names = state.names().await?;
         let name = |id: Option<Uuid>| id.and_then(|id| names.get(&id).cloned());
         let priorities = state.store.priorities_of(&[customer.id]).await?;

@@ -133,10 +133,7 @@ mod ssr {
         require_customer_access(&state, &user, id)
             .await
             .map_err(with_status)?;
-        let customer =
-            state.store.get_customer(id).await?.ok_or_else(|| {
-                with_status(AppError::NotFound("No customer has that id.".into()))
-            })?;
+        let customer = state.customer(id).await?;
         let priorities = domain::priority::for_display(state.store.priorities_of(&[id]).await?);
         let users = state.store.list_users(None).await?;
         let names = state.names().await?;
@@ -308,6 +305,7 @@ mod ssr {
                 ("visit", "continuity break") => "continuity break",
                 ("plan", "created" | "edited") => "plan",
                 ("visit", "moved") => "schedule",
+                ("customer", _) => "customer",
                 _ => continue,
             };
             let text = format!("{} {}: {}", e.entity, e.action, e.detail);
@@ -372,7 +370,7 @@ mod ssr {
         version: Option<String>,
     ) -> Result<(), AppError> {
         let state = app_state()?;
-        require_role(OFFICE_ROLES).map_err(with_status)?;
+        let me = require_role(OFFICE_ROLES)?;
         let draft = draft
             .validate()
             .map_err(|m| with_status(AppError::Invalid(m)))?;
@@ -380,13 +378,11 @@ mod ssr {
         let customer = if raw_id.trim().is_empty() {
             state
                 .store
-                .create_customer(domain::new_id(), draft, None, now)
+                .create_customer(domain::new_id(), draft, None, Some(me.id), now)
                 .await?
         } else {
             let id = parse_id(&raw_id, "customer").map_err(with_status)?;
-            let current = state.store.get_customer(id).await?.ok_or_else(|| {
-                with_status(AppError::NotFound("No customer has that id.".into()))
-            })?;
+            let current = state.customer(id).await?;
             let loaded = version
                 .as_deref()
                 .and_then(|v| v.trim().parse::<i64>().ok());
@@ -398,7 +394,10 @@ mod ssr {
                         .into(),
                 )));
             }
-            state.store.update_customer(id, draft, now).await?
+            state
+                .store
+                .update_customer(id, draft, Some(me.id), now)
+                .await?
         };
         leptos_axum::redirect(&format!("/customers/{}", customer.id));
         Ok(())
@@ -406,7 +405,7 @@ mod ssr {
 
     pub async fn assign(raw_id: &str, assigned: &str, backup: &str) -> Result<(), AppError> {
         let state = app_state()?;
-        require_role(OFFICE_ROLES).map_err(with_status)?;
+        let me = require_role(OFFICE_ROLES)?;
         let id = parse_id(raw_id, "customer").map_err(with_status)?;
         let assigned = state.technician(assigned).await?;
         let backup = state.technician(backup).await?;
@@ -416,7 +415,7 @@ mod ssr {
         }
         state
             .store
-            .set_technicians(id, assigned, backup, state.clock.now())
+            .set_technicians(id, assigned, backup, Some(me.id), state.clock.now())
             .await?;
         Ok(())
     }

@@ -16,51 +16,39 @@ pub struct PlanLine {
     pub technician: Option<String>,
 }
 
-pub use save::*;
-
-/// One argument per form field: server functions decode a form field by field, so the plan
-/// form's twelve fields are twelve arguments.
-#[allow(clippy::too_many_arguments)]
-mod save {
-    #[cfg(feature = "ssr")]
-    use super::ssr;
-    use crate::error::AppError;
-    use leptos::prelude::*;
-
-    /// Creates a plan (empty `plan_id`) or edits one, then brings its next weeks of visits in line:
-    /// new dates get visits, dates the plan dropped lose their unstarted visits, and visits already
-    /// under way or done are never touched.
-    #[server(endpoint = "plans/save")]
-    pub async fn save_plan(
-        customer_id: String,
-        #[server(default)] plan_id: String,
-        service_type: String,
-        frequency: String,
-        interval: String,
-        #[server(default)] weekdays: String,
-        #[server(default)] months: String,
-        #[server(default)] window_start: String,
-        #[server(default)] window_end: String,
-        #[server(default)] technician: String,
-        starts_on: String,
-        #[server(default)] ends_on: String,
-    ) -> Result<String, AppError> {
-        ssr::save(ssr::PlanForm {
-            customer_id,
-            plan_id,
-            service_type,
-            frequency,
-            interval,
-            weekdays,
-            months,
-            window_start,
-            window_end,
-            technician,
-            starts_on,
-            ends_on,
-        })
-        .await
-    }
+/// Creates a plan (empty `plan_id`) or edits one, then brings its next weeks of visits in line:
+/// new dates get visits, dates the plan dropped lose their unstarted visits, and visits already
+/// under way or done are never touched.
+#[server(endpoint = "plans/save")]
+pub async fn save_plan(
+    customer_id: String,
+    #[server(default)] plan_id: String,
+    service_type: String,
+    frequency: String,
+    interval: String,
+    #[server(default)] weekdays: String,
+    #[server(default)] months: String,
+    #[server(default)] window_start: String,
+    #[server(default)] window_end: String,
+    #[server(default)] technician: String,
+    starts_on: String,
+    #[server(default)] ends_on: String,
+) -> Result<String, AppError> {
+    ssr::save(ssr::PlanForm {
+        customer_id,
+        plan_id,
+        service_type,
+        frequency,
+        interval,
+        weekdays,
+        months,
+        window_start,
+        window_end,
+        technician,
+        starts_on,
+        ends_on,
+    })
+    .await
 }
 
 /// Schedules a one-off visit with the customer's own technician.
@@ -110,11 +98,7 @@ mod ssr {
         let state = app_state()?;
         let me = require_role(OFFICE_ROLES)?;
         let customer_id = parse_id(&f.customer_id, "customer")?;
-        state
-            .store
-            .get_customer(customer_id)
-            .await?
-            .ok_or_else(|| with_status(AppError::NotFound("No customer has that id.".into())))?;
+        state.customer(customer_id).await?;
         let id = if f.plan_id.trim().is_empty() {
             domain::new_id()
         } else {
@@ -211,11 +195,7 @@ mod ssr {
         let state = app_state()?;
         let me = require_role(OFFICE_ROLES)?;
         let customer_id = parse_id(raw_customer, "customer")?;
-        let customer = state
-            .store
-            .get_customer(customer_id)
-            .await?
-            .ok_or_else(|| with_status(AppError::NotFound("No customer has that id.".into())))?;
+        let customer = state.customer(customer_id).await?;
         let date = parse_date(raw_date, "visit day")?;
         if date < state.today() {
             return Err(invalid("Choose today or a day to come."));

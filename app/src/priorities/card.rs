@@ -1,7 +1,6 @@
 use super::{AddPriority, EditPriority, RetirePriority};
 use crate::layout::ErrorMessage;
 use domain::Priority;
-use leptos::html;
 use leptos::prelude::*;
 use uuid::Uuid;
 
@@ -121,15 +120,8 @@ fn PriorityEditor(priority: Priority, actions: PriorityActions) -> impl IntoView
 /// Adds a priority in the customer's own words.
 #[component]
 pub fn AddPriorityForm(customer_id: Uuid, action: ServerAction<AddPriority>) -> impl IntoView {
-    let form = NodeRef::<html::Form>::new();
     // Clear the form once a priority has been saved, not when saving failed.
-    Effect::new(move |_| {
-        if let Some(Ok(_)) = action.value().get() {
-            if let Some(form) = form.get() {
-                form.reset();
-            }
-        }
-    });
+    let form = crate::layout::reset_on_success(action);
     view! {
         <section class="card" aria-labelledby="add-priority-heading">
             <h2 id="add-priority-heading">"Add a priority"</h2>

@@ -312,11 +312,7 @@ mod ssr {
         let state = app_state()?;
         let user = require_role(OFFICE_ROLES)?;
         let customer_id = parse_id(raw_customer, "customer")?;
-        let customer = state
-            .store
-            .get_customer(customer_id)
-            .await?
-            .ok_or_else(|| with_status(AppError::NotFound("No customer has that id.".into())))?;
+        let customer = state.customer(customer_id).await?;
         let summary = summary.trim();
         if summary.is_empty() || summary.chars().count() > 2000 {
             return Err(with_status(AppError::Invalid(

@@ -4,7 +4,6 @@ use super::{
 };
 use crate::layout::{ErrorMessage, LoadError};
 use domain::PromiseStatus;
-use leptos::html;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use uuid::Uuid;
@@ -171,14 +170,7 @@ pub fn CustomerPromises(customer_id: Uuid, refresh: Signal<usize>) -> impl IntoV
         },
         |(id, ..)| load_customer_ledger(id.to_string()),
     );
-    let form = NodeRef::<html::Form>::new();
-    Effect::new(move |_| {
-        if let Some(Ok(_)) = add.value().get() {
-            if let Some(form) = form.get() {
-                form.reset();
-            }
-        }
-    });
+    let form = crate::layout::reset_on_success(add);
     view! {
         <section class="card" aria-labelledby="promises-heading">
             <h2 id="promises-heading">"Promises"</h2>
@@ -241,14 +233,7 @@ pub fn CustomerPromises(customer_id: Uuid, refresh: Signal<usize>) -> impl IntoV
 /// Logs a call; ticking "call back" makes a promise due by the end of the business day.
 #[component]
 pub fn LogCallForm(customer_id: Uuid, action: ServerAction<LogCall>) -> impl IntoView {
-    let form = NodeRef::<html::Form>::new();
-    Effect::new(move |_| {
-        if let Some(Ok(_)) = action.value().get() {
-            if let Some(form) = form.get() {
-                form.reset();
-            }
-        }
-    });
+    let form = crate::layout::reset_on_success(action);
     view! {
         <section class="card" aria-labelledby="call-heading">
             <h2 id="call-heading">"Log a call"</h2>

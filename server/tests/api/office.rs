@@ -324,3 +324,106 @@ async fn a_callback_is_due_by_the_cutoff_and_counts_as_overdue_once_late() {
     let still = app.store.get_promise(not_jakes.id).await.unwrap().unwrap();
     assert_eq!(still.status, PromiseStatus::Open);
 }
+
+#[tokio::test]
+async fn unassigned_visits_are_on_the_board_and_go_to_the_customers_technician_without_a_reason() {
+    let app = spawn_app(true).await;
+    let office = app.login_as(OFFICE).await;
+    let today = Utc::now().date_naive().to_string();
+    let board = json(
+        app.call(&office, "board/day", &[("date", &today)]).await,
+        200,
+    )
+    .await;
+    let lanes = board["lanes"].as_array().unwrap();
+    let unassigned = lanes.iter().find(|l| l["name"] == "Unassigned").unwrap();
+    let stop = &unassigned["stops"][0];
+    let visit = stop["visit"]["id"].as_str().unwrap();
+    let customer: Uuid = stop["visit"]["customer_id"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let own = app.store.get_customer(customer).await.unwrap().unwrap();
+    let technician = own.assigned_technician_id.unwrap().to_string();
+    let res = app
+        .call(
+            &office,
+            "board/move",
+            &[
+                ("visit_id", visit),
+                ("technician", &technician),
+                ("date", &today),
+            ],
+        )
+        .await;
+    assert_eq!(res.status().as_u16(), 200, "{}", res.text().await.unwrap());
+    let moved = app
+        .store
+        .get_visit(visit.parse().unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(moved.technician_id, own.assigned_technician_id);
+}
+
+#[tokio::test]
+async fn a_one_off_visit_goes_to_the_customers_technician_and_the_admin_sees_who_did_what() {
+    let app = spawn_app(true).await;
+    let d = demo(&app).await;
+    let office = app.login_as(OFFICE).await;
+    let day = (Utc::now().date_naive() + Duration::days(3)).to_string();
+    let id = d.dorothy.to_string();
+    let res = app
+        .call(
+            &office,
+            "visits/add",
+            &[
+                ("customer_id", &id),
+                ("date", &day),
+                ("window_start", "09:00"),
+                ("window_end", "10:00"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status().as_u16(), 200, "{}", res.text().await.unwrap());
+    let on_day = app
+        .store
+        .customer_visits(d.dorothy, day.parse().unwrap(), day.parse().unwrap())
+        .await
+        .unwrap();
+    let one_off = on_day
+        .iter()
+        .find(|v| v.window_start.map(|t| t.to_string()) == Some("09:00:00".into()))
+        .expect("the one-off visit");
+    let sam = app.store.get_customer(d.dorothy).await.unwrap().unwrap();
+    assert_eq!(one_off.technician_id, sam.assigned_technician_id);
+
+    // In the past it is refused with a reason.
+    let yesterday = (Utc::now().date_naive() - Duration::days(1)).to_string();
+    let res = app
+        .call(
+            &office,
+            "visits/add",
+            &[("customer_id", &id), ("date", &yesterday)],
+        )
+        .await;
+    assert_eq!(res.status().as_u16(), 422);
+
+    // The admin reads who scheduled it; the office user does not get the history.
+    let office_view = json(
+        app.call(&office, "customers/get", &[("id", &id)]).await,
+        200,
+    )
+    .await;
+    assert!(office_view["history"].as_array().unwrap().is_empty());
+    let admin = app.login_as("admin@rapport.example").await;
+    let admin_view = json(app.call(&admin, "customers/get", &[("id", &id)]).await, 200).await;
+    let history = admin_view["history"].as_array().unwrap();
+    let scheduled = history
+        .iter()
+        .find(|e| e["text"] == format!("scheduled: for {day}"))
+        .expect("the one-off visit is in the history");
+    assert_eq!(scheduled["who"], "Olivia Grant");
+    assert_eq!(scheduled["kind"], "visit");
+}

@@ -1,3 +1,4 @@
+use super::audit::{self, Entry};
 use super::{like_pattern, next_version, SqliteStore};
 use crate::{CustomerFilter, Customers, StoreError, StoreResult};
 use async_trait::async_trait;
@@ -14,6 +15,38 @@ pub(super) const CUSTOMER_COLUMNS: &str =
 /// A technician serves a customer they are assigned to, back up, or have a visit with.
 pub(super) const SERVED_BY: &str = "(c.assigned_technician_id = ?1 OR c.backup_technician_id = ?1
      OR EXISTS (SELECT 1 FROM visits v WHERE v.customer_id = c.id AND v.technician_id = ?1))";
+
+fn change<'a>(action: &'a str, customer: &Customer, detail: String) -> Entry<'a> {
+    Entry {
+        entity: "customer",
+        entity_id: customer.id,
+        customer_id: Some(customer.id),
+        action,
+        detail,
+    }
+}
+
+/// "phone, access notes": which fields an edit changed, for the audit trail.
+fn changed_fields(before: &Customer, after: &Customer) -> String {
+    let fields: [(&str, &str, &str); 6] = [
+        ("name", &before.name, &after.name),
+        ("contact", &before.contact_name, &after.contact_name),
+        ("address", &before.address, &after.address),
+        ("phone", &before.phone, &after.phone),
+        ("email", &before.email, &after.email),
+        ("access notes", &before.access_notes, &after.access_notes),
+    ];
+    let changed: Vec<&str> = fields
+        .iter()
+        .filter(|(_, b, a)| b != a)
+        .map(|(name, ..)| *name)
+        .collect();
+    if changed.is_empty() {
+        "nothing changed".into()
+    } else {
+        changed.join(", ")
+    }
+}
 
 #[async_trait]
 impl Customers for SqliteStore {
@@ -58,6 +91,7 @@ impl Customers for SqliteStore {
         id: Uuid,
         draft: CustomerDraft,
         assigned_technician_id: Option<Uuid>,
+        by: Option<Uuid>,
         at: DateTime<Utc>,
     ) -> StoreResult<Customer> {
         let mut tx = self.pool.begin().await?;
@@ -82,6 +116,9 @@ impl Customers for SqliteStore {
         .fetch_one(&mut *tx)
         .await
         .map_err(|e| StoreError::unique_or(e, "That customer already exists."))?;
+        let customer: Customer = customer;
+        let entry = change("created", &customer, customer.name.clone());
+        audit::record(&mut tx, entry, by, at).await?;
         tx.commit().await?;
         Ok(customer)
     }
@@ -90,6 +127,7 @@ impl Customers for SqliteStore {
         &self,
         id: Uuid,
         draft: CustomerDraft,
+        by: Option<Uuid>,
         at: DateTime<Utc>,
     ) -> StoreResult<Customer> {
         let mut tx = self.pool.begin().await?;
@@ -129,6 +167,11 @@ impl Customers for SqliteStore {
         .fetch_optional(&mut *tx)
         .await?
         .ok_or(StoreError::NotFound("customer"))?;
+        let customer: Customer = customer;
+        let changed = before
+            .map(|b| changed_fields(&b, &customer))
+            .unwrap_or_default();
+        audit::record(&mut tx, change("edited", &customer, changed), by, at).await?;
         tx.commit().await?;
         Ok(customer)
     }
@@ -138,6 +181,7 @@ impl Customers for SqliteStore {
         id: Uuid,
         assigned: Option<Uuid>,
         backup: Option<Uuid>,
+        by: Option<Uuid>,
         at: DateTime<Utc>,
     ) -> StoreResult<Customer> {
         let mut tx = self.pool.begin().await?;
@@ -155,6 +199,26 @@ impl Customers for SqliteStore {
         .fetch_optional(&mut *tx)
         .await?
         .ok_or(StoreError::NotFound("customer"))?;
+        let customer: Customer = customer;
+        let names: (Option<String>, Option<String>) = sqlx::query_as(
+            "SELECT (SELECT name FROM users WHERE id = ?), (SELECT name FROM users WHERE id = ?)",
+        )
+        .bind(assigned)
+        .bind(backup)
+        .fetch_one(&mut *tx)
+        .await?;
+        let detail = format!(
+            "assigned {}, backup {}",
+            names.0.as_deref().unwrap_or("nobody"),
+            names.1.as_deref().unwrap_or("nobody")
+        );
+        audit::record(
+            &mut tx,
+            change("technicians set", &customer, detail),
+            by,
+            at,
+        )
+        .await?;
         tx.commit().await?;
         Ok(customer)
     }

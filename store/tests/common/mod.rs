@@ -40,7 +40,7 @@ pub async fn customer(store: &DynStore, name: &str, tech: Option<uuid::Uuid>) ->
         ..Default::default()
     };
     store
-        .create_customer(new_id(), draft, tech, at(1))
+        .create_customer(new_id(), draft, tech, None, at(1))
         .await
         .unwrap()
 }
