@@ -1,14 +1,20 @@
 //! Rapport's storage behind one interface.
 //!
 //! [`Store`] is the whole interface, made of one trait per domain noun so each stays small.
-//! [`sqlite::SqliteStore`] is the embedded default; a PostgreSQL implementation will sit beside
-//! it and be chosen by the scheme of `DATABASE_URL` in [`connect`].
+//! [`sqlite::SqliteStore`] is the embedded default; [`postgres::PgStore`] serves several
+//! instances over one database. Both run the same queries (`src/sql/`); [`connect`] chooses by
+//! the scheme of `DATABASE_URL`.
 #![forbid(unsafe_code)]
+// On purpose: each file in `src/sql/` is compiled once per backend (see `sqlite/mod.rs`).
+#![allow(clippy::duplicate_mod)]
 
 pub mod demo;
 mod error;
 pub mod password;
+pub mod postgres;
+mod sql_text;
 pub mod sqlite;
+pub mod test_db;
 mod traits;
 
 pub use error::{StoreError, StoreResult};
@@ -24,12 +30,10 @@ pub async fn connect(url: &str) -> StoreResult<DynStore> {
     if url.starts_with("sqlite:") {
         Ok(Arc::new(sqlite::SqliteStore::open(url).await?))
     } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
-        Err(StoreError::Other(
-            "PostgreSQL support is not built yet; use a sqlite: URL".into(),
-        ))
+        Ok(Arc::new(postgres::PgStore::open(url).await?))
     } else {
         Err(StoreError::Other(format!(
-            "DATABASE_URL must start with sqlite: (got {:?})",
+            "DATABASE_URL must start with sqlite: or postgres: (got {:?})",
             url.split(':').next().unwrap_or_default()
         )))
     }

@@ -2,19 +2,30 @@ use app::state::Clock;
 use reqwest::{redirect, Client, Response};
 use serde_json::Value;
 use server::{Application, Config};
+use store::test_db::TestDb;
 use store::DynStore;
 
 pub struct TestApp {
     pub base: String,
     pub store: DynStore,
-    _dir: tempfile::TempDir,
+    /// "sqlite" or "postgres".
+    pub backend: &'static str,
+    _db: TestDb,
 }
 
-/// Starts the server on a free port over a fresh database, with or without the demo data.
-pub async fn spawn_app(demo: bool) -> TestApp {
-    let dir = tempfile::tempdir().unwrap();
-    let url = format!("sqlite://{}", dir.path().join("rapport.db").display());
-    let mut config = Config::for_tests(url);
+/// The server on every backend this run covers (SQLite, and PostgreSQL when
+/// `TEST_DATABASE_URL` is set), each on a free port over a fresh database of its own.
+pub async fn spawn_apps(demo: bool) -> Vec<TestApp> {
+    let mut apps = vec![];
+    for db in TestDb::all().await {
+        apps.push(spawn_on(db, demo).await);
+    }
+    apps
+}
+
+/// Starts the server over this database, with or without the demo data.
+pub async fn spawn_on(db: TestDb, demo: bool) -> TestApp {
+    let mut config = Config::for_tests(db.url.clone());
     config.demo = demo;
     let app = Application::build(config, Clock::system())
         .await
@@ -25,7 +36,8 @@ pub async fn spawn_app(demo: bool) -> TestApp {
     TestApp {
         base,
         store,
-        _dir: dir,
+        backend: db.backend,
+        _db: db,
     }
 }
 

@@ -103,453 +103,475 @@ async fn dorothys_visit_today(app: &TestApp, sam: &Device) -> Uuid {
 
 #[tokio::test]
 async fn a_resent_push_is_acknowledged_as_duplicate_and_applied_once() {
-    let app = spawn_app(true).await;
-    let mut sam = Device::of(&app, SAM).await;
-    let visit = dorothys_visit_today(&app, &sam).await;
-    let first = sam.mutation(note(visit, "Two stations chewed; replaced both."));
-    assert_eq!(
-        sam.push(&app, std::slice::from_ref(&first)).await,
-        [Outcome::Applied]
-    );
+    for app in spawn_apps(true).await {
+        eprintln!("backend: {}", app.backend);
+        let mut sam = Device::of(&app, SAM).await;
+        let visit = dorothys_visit_today(&app, &sam).await;
+        let first = sam.mutation(note(visit, "Two stations chewed; replaced both."));
+        assert_eq!(
+            sam.push(&app, std::slice::from_ref(&first)).await,
+            [Outcome::Applied]
+        );
 
-    // The response was lost: the phone sends the same mutation again, with a new one.
-    let second = sam.mutation(note(visit, "Customer asked about the back room."));
-    let outcomes = sam.push(&app, &[first.clone(), second]).await;
-    assert_eq!(outcomes, [Outcome::Duplicate, Outcome::Applied]);
-    assert_eq!(sam.push(&app, &[first]).await, [Outcome::Duplicate]);
+        // The response was lost: the phone sends the same mutation again, with a new one.
+        let second = sam.mutation(note(visit, "Customer asked about the back room."));
+        let outcomes = sam.push(&app, &[first.clone(), second]).await;
+        assert_eq!(outcomes, [Outcome::Duplicate, Outcome::Applied]);
+        assert_eq!(sam.push(&app, &[first]).await, [Outcome::Duplicate]);
 
-    let notes = sam.pull(&app, 0, 5000).await.notes;
-    let texts: Vec<_> = notes.iter().map(|n| n.body.as_str()).collect();
-    assert_eq!(
-        texts,
-        [
-            "Two stations chewed; replaced both.",
-            "Customer asked about the back room."
-        ]
-    );
+        let notes = sam.pull(&app, 0, 5000).await.notes;
+        let texts: Vec<_> = notes.iter().map(|n| n.body.as_str()).collect();
+        assert_eq!(
+            texts,
+            [
+                "Two stations chewed; replaced both.",
+                "Customer asked about the back room."
+            ]
+        );
+    }
 }
 
 #[tokio::test]
 async fn visit_status_from_two_devices_moves_forward_only_and_keeps_the_earliest_arrival() {
-    let app = spawn_app(true).await;
-    let mut phone = Device::of(&app, SAM).await;
-    let mut tablet = Device::of(&app, SAM).await;
-    let visit = dorothys_visit_today(&app, &phone).await;
-    let now = Utc::now();
-    let advance = |status, at| Change::AdvanceVisit {
-        visit_id: visit,
-        status,
-        at,
-        skip_reason: None,
-    };
-    let m1 = phone.mutation(advance(VisitStatus::OnSite, now - Duration::minutes(5)));
-    let m2 = tablet.mutation(advance(VisitStatus::OnSite, now - Duration::minutes(9)));
-    let m3 = phone.mutation(advance(VisitStatus::EnRoute, now - Duration::minutes(20)));
-    assert_eq!(
-        phone.push(&app, &[m1, m3]).await,
-        [Outcome::Applied, Outcome::Applied]
-    );
-    assert_eq!(tablet.push(&app, &[m2]).await, [Outcome::Applied]);
+    for app in spawn_apps(true).await {
+        eprintln!("backend: {}", app.backend);
+        let mut phone = Device::of(&app, SAM).await;
+        let mut tablet = Device::of(&app, SAM).await;
+        let visit = dorothys_visit_today(&app, &phone).await;
+        let now = Utc::now();
+        let advance = |status, at| Change::AdvanceVisit {
+            visit_id: visit,
+            status,
+            at,
+            skip_reason: None,
+        };
+        let m1 = phone.mutation(advance(VisitStatus::OnSite, now - Duration::minutes(5)));
+        let m2 = tablet.mutation(advance(VisitStatus::OnSite, now - Duration::minutes(9)));
+        let m3 = phone.mutation(advance(VisitStatus::EnRoute, now - Duration::minutes(20)));
+        assert_eq!(
+            phone.push(&app, &[m1, m3]).await,
+            [Outcome::Applied, Outcome::Applied]
+        );
+        assert_eq!(tablet.push(&app, &[m2]).await, [Outcome::Applied]);
 
-    let page = phone.pull(&app, 0, 5000).await;
-    let v = page.visits.iter().find(|v| v.id == visit).unwrap();
-    assert_eq!(
-        v.status,
-        VisitStatus::OnSite,
-        "en route arrived late and did not move it back"
-    );
-    assert_eq!(
-        v.arrived_at.unwrap().timestamp(),
-        (now - Duration::minutes(9)).timestamp()
-    );
+        let page = phone.pull(&app, 0, 5000).await;
+        let v = page.visits.iter().find(|v| v.id == visit).unwrap();
+        assert_eq!(
+            v.status,
+            VisitStatus::OnSite,
+            "en route arrived late and did not move it back"
+        );
+        assert_eq!(
+            v.arrived_at.unwrap().timestamp(),
+            (now - Duration::minutes(9)).timestamp()
+        );
+    }
 }
 
 #[tokio::test]
 async fn a_change_the_office_made_while_the_phone_was_offline_reaches_it_on_the_next_pull() {
-    let app = spawn_app(true).await;
-    let sam = Device::of(&app, SAM).await;
-    let (_, cursor) = sam.pull_all(&app, 0, 5000).await;
+    for app in spawn_apps(true).await {
+        eprintln!("backend: {}", app.backend);
+        let sam = Device::of(&app, SAM).await;
+        let (_, cursor) = sam.pull_all(&app, 0, 5000).await;
 
-    let office = app.login_as(OFFICE).await;
-    let list = json(
-        app.call(&office, "customers/list", &[("search", "gift")])
-            .await,
-        200,
-    )
-    .await;
-    let id = list[0]["id"].as_str().unwrap();
-    let text = "Closed on Wednesdays this month";
-    json(
-        app.call(
-            &office,
-            "priorities/add",
-            &[("customer_id", id), ("text", text)],
+        let office = app.login_as(OFFICE).await;
+        let list = json(
+            app.call(&office, "customers/list", &[("search", "gift")])
+                .await,
+            200,
         )
-        .await,
-        200,
-    )
-    .await;
+        .await;
+        let id = list[0]["id"].as_str().unwrap();
+        let text = "Closed on Wednesdays this month";
+        json(
+            app.call(
+                &office,
+                "priorities/add",
+                &[("customer_id", id), ("text", text)],
+            )
+            .await,
+            200,
+        )
+        .await;
 
-    let page = sam.pull(&app, cursor, 5000).await;
-    assert_eq!(page.priorities.len(), 1, "only what changed comes down");
-    assert_eq!(page.priorities[0].text, text);
-    assert!(page.cursor > cursor);
-    assert!(sam
-        .pull(&app, page.cursor, 5000)
-        .await
-        .priorities
-        .is_empty());
+        let page = sam.pull(&app, cursor, 5000).await;
+        assert_eq!(page.priorities.len(), 1, "only what changed comes down");
+        assert_eq!(page.priorities[0].text, text);
+        assert!(page.cursor > cursor);
+        assert!(sam
+            .pull(&app, page.cursor, 5000)
+            .await
+            .priorities
+            .is_empty());
+    }
 }
 
 #[tokio::test]
 async fn pulling_in_small_pages_delivers_everything_exactly_once() {
-    let app = spawn_app(true).await;
-    let sam = Device::of(&app, SAM).await;
-    let whole = sam.pull(&app, 0, 5000).await;
-    assert!(!whole.more);
-    let (pages, _) = sam.pull_all(&app, 0, 7).await;
-    assert!(pages.len() > 3);
-    let mut visits: Vec<Uuid> = pages
-        .iter()
-        .flat_map(|p| p.visits.iter().map(|v| v.id))
-        .collect();
-    let mut priorities: Vec<Uuid> = pages
-        .iter()
-        .flat_map(|p| p.priorities.iter().map(|v| v.id))
-        .collect();
-    visits.sort();
-    priorities.sort();
-    priorities.dedup(); // a customer's priorities also ride along with its first visit
-    let mut expected_visits: Vec<Uuid> = whole.visits.iter().map(|v| v.id).collect();
-    let mut expected_priorities: Vec<Uuid> = whole.priorities.iter().map(|v| v.id).collect();
-    expected_visits.sort();
-    expected_priorities.sort();
-    assert_eq!(visits, expected_visits, "every visit once, none twice");
-    assert_eq!(priorities, expected_priorities);
+    for app in spawn_apps(true).await {
+        eprintln!("backend: {}", app.backend);
+        let sam = Device::of(&app, SAM).await;
+        let whole = sam.pull(&app, 0, 5000).await;
+        assert!(!whole.more);
+        let (pages, _) = sam.pull_all(&app, 0, 7).await;
+        assert!(pages.len() > 3);
+        let mut visits: Vec<Uuid> = pages
+            .iter()
+            .flat_map(|p| p.visits.iter().map(|v| v.id))
+            .collect();
+        let mut priorities: Vec<Uuid> = pages
+            .iter()
+            .flat_map(|p| p.priorities.iter().map(|v| v.id))
+            .collect();
+        visits.sort();
+        priorities.sort();
+        priorities.dedup(); // a customer's priorities also ride along with its first visit
+        let mut expected_visits: Vec<Uuid> = whole.visits.iter().map(|v| v.id).collect();
+        let mut expected_priorities: Vec<Uuid> = whole.priorities.iter().map(|v| v.id).collect();
+        expected_visits.sort();
+        expected_priorities.sort();
+        assert_eq!(visits, expected_visits, "every visit once, none twice");
+        assert_eq!(priorities, expected_priorities);
+    }
 }
 
 #[tokio::test]
 async fn a_technician_cannot_write_to_another_technicians_visit() {
-    let app = spawn_app(true).await;
-    let sam = Device::of(&app, SAM).await;
-    let visit = dorothys_visit_today(&app, &sam).await;
-    let mut priya = Device::of(&app, PRIYA).await;
-    let m = priya.mutation(note(visit, "Not my stop"));
-    let expected = Outcome::Rejected {
-        reason: "That visit is no longer on your route.".into(),
-    };
-    assert_eq!(
-        priya.push(&app, std::slice::from_ref(&m)).await,
-        std::slice::from_ref(&expected)
-    );
-    assert_eq!(
-        priya.push(&app, &[m]).await,
-        [expected],
-        "a re-send gets the same answer"
-    );
-    assert!(sam.pull(&app, 0, 5000).await.notes.is_empty());
+    for app in spawn_apps(true).await {
+        eprintln!("backend: {}", app.backend);
+        let sam = Device::of(&app, SAM).await;
+        let visit = dorothys_visit_today(&app, &sam).await;
+        let mut priya = Device::of(&app, PRIYA).await;
+        let m = priya.mutation(note(visit, "Not my stop"));
+        let expected = Outcome::Rejected {
+            reason: "That visit is no longer on your route.".into(),
+        };
+        assert_eq!(
+            priya.push(&app, std::slice::from_ref(&m)).await,
+            std::slice::from_ref(&expected)
+        );
+        assert_eq!(
+            priya.push(&app, &[m]).await,
+            [expected],
+            "a re-send gets the same answer"
+        );
+        assert!(sam.pull(&app, 0, 5000).await.notes.is_empty());
+    }
 }
 
 #[tokio::test]
 async fn bad_pushes_get_a_clear_4xx_and_change_nothing() {
-    let app = spawn_app(true).await;
-    let mut sam = Device::of(&app, SAM).await;
-    let post = |body: String| {
-        sam.client
+    for app in spawn_apps(true).await {
+        eprintln!("backend: {}", app.backend);
+        let mut sam = Device::of(&app, SAM).await;
+        let post = |body: String| {
+            sam.client
+                .post(app.url("/api/v1/sync/push"))
+                .header("content-type", "application/json")
+                .body(body)
+                .send()
+        };
+        let res = post("{not json".into()).await.unwrap();
+        assert_eq!(res.status().as_u16(), 400);
+        assert!(res.text().await.unwrap().contains("not valid sync JSON"));
+        let unknown = format!(
+            r#"{{"device_id":"{}","mutations":[{{"id":"{}","seq":1,"made_at":"2026-01-01T00:00:00Z","change":{{"kind":"delete_everything"}}}}]}}"#,
+            Uuid::nil(),
+            Uuid::nil()
+        );
+        let res = post(unknown).await.unwrap();
+        assert_eq!(res.status().as_u16(), 400);
+        assert!(res.text().await.unwrap().contains("delete_everything"));
+
+        let visit = dorothys_visit_today(&app, &sam).await;
+        let many: Vec<_> = (0..501)
+            .map(|i| sam.mutation(note(visit, &format!("n{i}"))))
+            .collect();
+        let body = PushRequest {
+            device_id: sam.id,
+            mutations: many,
+        };
+        let res = sam
+            .client
             .post(app.url("/api/v1/sync/push"))
-            .header("content-type", "application/json")
-            .body(body)
+            .json(&body)
             .send()
-    };
-    let res = post("{not json".into()).await.unwrap();
-    assert_eq!(res.status().as_u16(), 400);
-    assert!(res.text().await.unwrap().contains("not valid sync JSON"));
-    let unknown = format!(
-        r#"{{"device_id":"{}","mutations":[{{"id":"{}","seq":1,"made_at":"2026-01-01T00:00:00Z","change":{{"kind":"delete_everything"}}}}]}}"#,
-        Uuid::nil(),
-        Uuid::nil()
-    );
-    let res = post(unknown).await.unwrap();
-    assert_eq!(res.status().as_u16(), 400);
-    assert!(res.text().await.unwrap().contains("delete_everything"));
+            .await
+            .unwrap();
+        assert_eq!(res.status().as_u16(), 413);
 
-    let visit = dorothys_visit_today(&app, &sam).await;
-    let many: Vec<_> = (0..501)
-        .map(|i| sam.mutation(note(visit, &format!("n{i}"))))
-        .collect();
-    let body = PushRequest {
-        device_id: sam.id,
-        mutations: many,
-    };
-    let res = sam
-        .client
-        .post(app.url("/api/v1/sync/push"))
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status().as_u16(), 413);
+        let empty = sam.mutation(note(visit, "   "));
+        let outcome = sam.push(&app, &[empty]).await;
+        assert_eq!(
+            outcome,
+            [Outcome::Rejected {
+                reason: "The note is empty.".into()
+            }]
+        );
+        assert!(sam.pull(&app, 0, 5000).await.notes.is_empty());
 
-    let empty = sam.mutation(note(visit, "   "));
-    let outcome = sam.push(&app, &[empty]).await;
-    assert_eq!(
-        outcome,
-        [Outcome::Rejected {
-            reason: "The note is empty.".into()
-        }]
-    );
-    assert!(sam.pull(&app, 0, 5000).await.notes.is_empty());
-
-    let res = sam
-        .client
-        .get(app.url("/api/v1/sync/pull?cursor=-1"))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status().as_u16(), 400);
-    let res = client()
-        .get(app.url("/api/v1/sync/pull?cursor=0"))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status().as_u16(), 401);
+        let res = sam
+            .client
+            .get(app.url("/api/v1/sync/pull?cursor=-1"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status().as_u16(), 400);
+        let res = client()
+            .get(app.url("/api/v1/sync/pull?cursor=0"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status().as_u16(), 401);
+    }
 }
 
 #[tokio::test]
 async fn a_device_belongs_to_the_user_who_first_synced_it() {
-    let app = spawn_app(true).await;
-    let sam = Device::of(&app, SAM).await;
-    assert!(sam.push(&app, &[]).await.is_empty());
-    let priya = app.login_as(PRIYA).await;
-    let body = PushRequest {
-        device_id: sam.id,
-        mutations: vec![],
-    };
-    let res = priya
-        .post(app.url("/api/v1/sync/push"))
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status().as_u16(), 403);
+    for app in spawn_apps(true).await {
+        eprintln!("backend: {}", app.backend);
+        let sam = Device::of(&app, SAM).await;
+        assert!(sam.push(&app, &[]).await.is_empty());
+        let priya = app.login_as(PRIYA).await;
+        let body = PushRequest {
+            device_id: sam.id,
+            mutations: vec![],
+        };
+        let res = priya
+            .post(app.url("/api/v1/sync/push"))
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status().as_u16(), 403);
+    }
 }
 
 #[tokio::test]
 async fn reading_the_priorities_is_recorded_once_at_the_earliest_time() {
-    let app = spawn_app(true).await;
-    let mut sam = Device::of(&app, SAM).await;
-    let visit = dorothys_visit_today(&app, &sam).await;
-    let now = Utc::now();
-    let ack = |at| Change::AcknowledgePriorities {
-        visit_id: visit,
-        at,
-    };
-    let later = sam.mutation(ack(now));
-    let earlier = sam.mutation(ack(now - Duration::minutes(3)));
-    let outcomes = sam.push(&app, &[later, earlier]).await;
-    assert_eq!(outcomes, [Outcome::Applied, Outcome::Applied]);
-    let page = sam.pull(&app, 0, 5000).await;
-    let v = page.visits.iter().find(|v| v.id == visit).unwrap();
-    let read = v.priorities_acknowledged_at.unwrap();
-    assert_eq!(read.timestamp(), (now - Duration::minutes(3)).timestamp());
+    for app in spawn_apps(true).await {
+        eprintln!("backend: {}", app.backend);
+        let mut sam = Device::of(&app, SAM).await;
+        let visit = dorothys_visit_today(&app, &sam).await;
+        let now = Utc::now();
+        let ack = |at| Change::AcknowledgePriorities {
+            visit_id: visit,
+            at,
+        };
+        let later = sam.mutation(ack(now));
+        let earlier = sam.mutation(ack(now - Duration::minutes(3)));
+        let outcomes = sam.push(&app, &[later, earlier]).await;
+        assert_eq!(outcomes, [Outcome::Applied, Outcome::Applied]);
+        let page = sam.pull(&app, 0, 5000).await;
+        let v = page.visits.iter().find(|v| v.id == visit).unwrap();
+        let read = v.priorities_acknowledged_at.unwrap();
+        assert_eq!(read.timestamp(), (now - Duration::minutes(3)).timestamp());
+    }
 }
 
 #[tokio::test]
 async fn an_edit_made_on_an_older_copy_is_a_conflict_that_keeps_both_values() {
-    let app = spawn_app(true).await;
-    let mut sam = Device::of(&app, SAM).await;
-    let first = sam.pull(&app, 0, 5000).await;
-    let dorothy = first
-        .customers
-        .iter()
-        .find(|c| c.name == store::demo::DOROTHY)
-        .unwrap()
-        .clone();
+    for app in spawn_apps(true).await {
+        eprintln!("backend: {}", app.backend);
+        let mut sam = Device::of(&app, SAM).await;
+        let first = sam.pull(&app, 0, 5000).await;
+        let dorothy = first
+            .customers
+            .iter()
+            .find(|c| c.name == store::demo::DOROTHY)
+            .unwrap()
+            .clone();
 
-    // The office changes the phone while Sam's phone is offline with the old copy.
-    let office = app.login_as(OFFICE).await;
-    let id = dorothy.id.to_string();
-    let form = [
-        ("id", id.as_str()),
-        ("name", dorothy.name.as_str()),
-        ("contact_name", ""),
-        ("address", dorothy.address.as_str()),
-        ("phone", "(555) 777-0000"),
-        ("email", ""),
-        ("access_notes", ""),
-    ];
-    let res = app.call(&office, "customers/save", &form).await;
-    assert!(res.status().is_success() || res.status().is_redirection());
+        // The office changes the phone while Sam's phone is offline with the old copy.
+        let office = app.login_as(OFFICE).await;
+        let id = dorothy.id.to_string();
+        let form = [
+            ("id", id.as_str()),
+            ("name", dorothy.name.as_str()),
+            ("contact_name", ""),
+            ("address", dorothy.address.as_str()),
+            ("phone", "(555) 777-0000"),
+            ("email", ""),
+            ("access_notes", ""),
+        ];
+        let res = app.call(&office, "customers/save", &form).await;
+        assert!(res.status().is_success() || res.status().is_redirection());
 
-    let edit = |field, value: &str, base| Change::EditCustomer {
-        customer_id: dorothy.id,
-        field,
-        value: value.into(),
-        base_version: base,
-    };
-    let phone = sam.mutation(edit(
-        CustomerField::Phone,
-        "(555) 123-9999",
-        dorothy.version,
-    ));
-    let expected = Outcome::Conflict {
-        field: "phone".into(),
-        server_value: "(555) 777-0000".into(),
-        your_value: "(555) 123-9999".into(),
-    };
-    assert_eq!(
-        sam.push(&app, std::slice::from_ref(&phone)).await,
-        std::slice::from_ref(&expected)
-    );
-    assert_eq!(
-        sam.push(&app, &[phone]).await,
-        [expected],
-        "a re-send gets the same answer"
-    );
+        let edit = |field, value: &str, base| Change::EditCustomer {
+            customer_id: dorothy.id,
+            field,
+            value: value.into(),
+            base_version: base,
+        };
+        let phone = sam.mutation(edit(
+            CustomerField::Phone,
+            "(555) 123-9999",
+            dorothy.version,
+        ));
+        let expected = Outcome::Conflict {
+            field: "phone".into(),
+            server_value: "(555) 777-0000".into(),
+            your_value: "(555) 123-9999".into(),
+        };
+        assert_eq!(
+            sam.push(&app, std::slice::from_ref(&phone)).await,
+            std::slice::from_ref(&expected)
+        );
+        assert_eq!(
+            sam.push(&app, &[phone]).await,
+            [expected],
+            "a re-send gets the same answer"
+        );
 
-    // Nothing was overwritten, and the office sees both values.
-    let detail = json(
-        app.call(&office, "customers/get", &[("id", &id)]).await,
-        200,
-    )
-    .await;
-    assert_eq!(detail["customer"]["phone"], "(555) 777-0000");
-    let conflicts = detail["conflicts"].as_array().unwrap();
-    assert_eq!(conflicts.len(), 1);
-    assert_eq!(conflicts[0]["device_value"], "(555) 123-9999");
-    assert_eq!(conflicts[0]["user_name"], "Sam Ortiz");
+        // Nothing was overwritten, and the office sees both values.
+        let detail = json(
+            app.call(&office, "customers/get", &[("id", &id)]).await,
+            200,
+        )
+        .await;
+        assert_eq!(detail["customer"]["phone"], "(555) 777-0000");
+        let conflicts = detail["conflicts"].as_array().unwrap();
+        assert_eq!(conflicts.len(), 1);
+        assert_eq!(conflicts[0]["device_value"], "(555) 123-9999");
+        assert_eq!(conflicts[0]["user_name"], "Sam Ortiz");
 
-    // A field the office did not touch takes the phone's value; so does an edit on the new copy.
-    let gate = sam.mutation(edit(
-        CustomerField::AccessNotes,
-        "Gate code 4821",
-        dorothy.version,
-    ));
-    let page = sam.pull(&app, 0, 5000).await;
-    let fresh = page
-        .customers
-        .iter()
-        .find(|c| c.id == dorothy.id)
-        .unwrap()
-        .version;
-    let phone = sam.mutation(edit(CustomerField::Phone, "(555) 123-9999", fresh));
-    assert_eq!(
-        sam.push(&app, &[gate, phone]).await,
-        [Outcome::Applied, Outcome::Applied]
-    );
-    let detail = json(
-        app.call(&office, "customers/get", &[("id", &id)]).await,
-        200,
-    )
-    .await;
-    assert_eq!(detail["customer"]["access_notes"], "Gate code 4821");
-    assert_eq!(detail["customer"]["phone"], "(555) 123-9999");
+        // A field the office did not touch takes the phone's value; so does an edit on the new copy.
+        let gate = sam.mutation(edit(
+            CustomerField::AccessNotes,
+            "Gate code 4821",
+            dorothy.version,
+        ));
+        let page = sam.pull(&app, 0, 5000).await;
+        let fresh = page
+            .customers
+            .iter()
+            .find(|c| c.id == dorothy.id)
+            .unwrap()
+            .version;
+        let phone = sam.mutation(edit(CustomerField::Phone, "(555) 123-9999", fresh));
+        assert_eq!(
+            sam.push(&app, &[gate, phone]).await,
+            [Outcome::Applied, Outcome::Applied]
+        );
+        let detail = json(
+            app.call(&office, "customers/get", &[("id", &id)]).await,
+            200,
+        )
+        .await;
+        assert_eq!(detail["customer"]["access_notes"], "Gate code 4821");
+        assert_eq!(detail["customer"]["phone"], "(555) 123-9999");
+    }
 }
 
 #[tokio::test]
 async fn a_promise_made_on_the_phone_can_be_kept_and_stays_kept() {
-    let app = spawn_app(true).await;
-    let mut sam = Device::of(&app, SAM).await;
-    let first = sam.pull(&app, 0, 5000).await;
-    let visit = dorothys_visit_today(&app, &sam).await;
-    let customer = first
-        .visits
-        .iter()
-        .find(|v| v.id == visit)
-        .unwrap()
-        .customer_id;
-    let promise_id = new_id();
-    let due_on = Utc::now().date_naive() + Duration::days(7);
-    let add = sam.mutation(Change::AddPromise {
-        promise_id,
-        customer_id: customer,
-        visit_id: Some(visit),
-        text: "Bring the spare bait stations".into(),
-        due_on,
-    });
-    let keep = sam.mutation(Change::KeepPromise {
-        promise_id,
-        at: Utc::now(),
-    });
-    let keep_again = sam.mutation(Change::KeepPromise {
-        promise_id,
-        at: Utc::now(),
-    });
-    let outcomes = sam.push(&app, &[add, keep, keep_again]).await;
-    assert_eq!(
-        outcomes,
-        [Outcome::Applied, Outcome::Applied, Outcome::Applied]
-    );
-    let page = sam.pull(&app, 0, 5000).await;
-    let promise = page.promises.iter().find(|p| p.id == promise_id).unwrap();
-    assert_eq!(promise.status, domain::sync::PromiseStatus::Kept);
-    assert_eq!(promise.due_on, due_on);
-    assert!(promise.closed_at.is_some());
+    for app in spawn_apps(true).await {
+        eprintln!("backend: {}", app.backend);
+        let mut sam = Device::of(&app, SAM).await;
+        let first = sam.pull(&app, 0, 5000).await;
+        let visit = dorothys_visit_today(&app, &sam).await;
+        let customer = first
+            .visits
+            .iter()
+            .find(|v| v.id == visit)
+            .unwrap()
+            .customer_id;
+        let promise_id = new_id();
+        let due_on = Utc::now().date_naive() + Duration::days(7);
+        let add = sam.mutation(Change::AddPromise {
+            promise_id,
+            customer_id: customer,
+            visit_id: Some(visit),
+            text: "Bring the spare bait stations".into(),
+            due_on,
+        });
+        let keep = sam.mutation(Change::KeepPromise {
+            promise_id,
+            at: Utc::now(),
+        });
+        let keep_again = sam.mutation(Change::KeepPromise {
+            promise_id,
+            at: Utc::now(),
+        });
+        let outcomes = sam.push(&app, &[add, keep, keep_again]).await;
+        assert_eq!(
+            outcomes,
+            [Outcome::Applied, Outcome::Applied, Outcome::Applied]
+        );
+        let page = sam.pull(&app, 0, 5000).await;
+        let promise = page.promises.iter().find(|p| p.id == promise_id).unwrap();
+        assert_eq!(promise.status, domain::sync::PromiseStatus::Kept);
+        assert_eq!(promise.due_on, due_on);
+        assert!(promise.closed_at.is_some());
+    }
 }
 
 #[tokio::test]
 async fn a_visit_given_to_someone_else_leaves_the_first_phone_and_reaches_the_second() {
-    let app = spawn_app(true).await;
-    let sam = Device::of(&app, SAM).await;
-    let priya = Device::of(&app, PRIYA).await;
-    let office = app.login_as(OFFICE).await;
-    let visit = dorothys_visit_today(&app, &sam).await;
+    for app in spawn_apps(true).await {
+        eprintln!("backend: {}", app.backend);
+        let sam = Device::of(&app, SAM).await;
+        let priya = Device::of(&app, PRIYA).await;
+        let office = app.login_as(OFFICE).await;
+        let visit = dorothys_visit_today(&app, &sam).await;
 
-    // Both phones hold their window, as the real client cache does.
-    let mut sam_cache = client::Cache::default();
-    let (pages, sam_cursor) = sam.pull_all(&app, 0, 200).await;
-    pages.iter().for_each(|p| sam_cache.apply_pull(p));
-    let dorothy = sam_cache.visits[&visit].customer_id;
-    let mut priya_cache = client::Cache::default();
-    let (pages, priya_cursor) = priya.pull_all(&app, 0, 200).await;
-    pages.iter().for_each(|p| priya_cache.apply_pull(p));
-    assert!(!priya_cache.visits.contains_key(&visit));
+        // Both phones hold their window, as the real client cache does.
+        let mut sam_cache = client::Cache::default();
+        let (pages, sam_cursor) = sam.pull_all(&app, 0, 200).await;
+        pages.iter().for_each(|p| sam_cache.apply_pull(p));
+        let dorothy = sam_cache.visits[&visit].customer_id;
+        let mut priya_cache = client::Cache::default();
+        let (pages, priya_cursor) = priya.pull_all(&app, 0, 200).await;
+        pages.iter().for_each(|p| priya_cache.apply_pull(p));
+        assert!(!priya_cache.visits.contains_key(&visit));
 
-    // The office sends Priya instead (Sam is sick): a continuity break, with a reason.
-    let today = Utc::now().date_naive().to_string();
-    let res = app
-        .call(
-            &office,
-            "board/move",
-            &[
-                ("visit_id", &visit.to_string()),
-                ("technician", &priya_id(&app).await.to_string()),
-                ("date", &today),
-                ("reason", "sick"),
-            ],
-        )
-        .await;
-    assert_eq!(res.status().as_u16(), 200, "{}", res.text().await.unwrap());
+        // The office sends Priya instead (Sam is sick): a continuity break, with a reason.
+        let today = Utc::now().date_naive().to_string();
+        let res = app
+            .call(
+                &office,
+                "board/move",
+                &[
+                    ("visit_id", &visit.to_string()),
+                    ("technician", &priya_id(&app).await.to_string()),
+                    ("date", &today),
+                    ("reason", "sick"),
+                ],
+            )
+            .await;
+        assert_eq!(res.status().as_u16(), 200, "{}", res.text().await.unwrap());
 
-    // Sam's next pull tells his phone to drop the visit, and Dorothy with it (no other
-    // visit of hers is Sam's in the window: next week's already went to Priya).
-    let (pages, _) = sam.pull_all(&app, sam_cursor, 200).await;
-    assert!(pages.iter().any(|p| p.removed_visits.contains(&visit)));
-    pages.iter().for_each(|p| sam_cache.apply_pull(p));
-    assert!(!sam_cache.visits.contains_key(&visit));
-    let sams_days_with_dorothy = sam_cache
-        .visits
-        .values()
-        .filter(|v| v.customer_id == dorothy)
-        .count();
-    assert_eq!(
-        sam_cache.customers.contains_key(&dorothy),
-        sams_days_with_dorothy > 0,
-        "a customer stays on the phone exactly as long as one of their visits does"
-    );
+        // Sam's next pull tells his phone to drop the visit, and Dorothy with it (no other
+        // visit of hers is Sam's in the window: next week's already went to Priya).
+        let (pages, _) = sam.pull_all(&app, sam_cursor, 200).await;
+        assert!(pages.iter().any(|p| p.removed_visits.contains(&visit)));
+        pages.iter().for_each(|p| sam_cache.apply_pull(p));
+        assert!(!sam_cache.visits.contains_key(&visit));
+        let sams_days_with_dorothy = sam_cache
+            .visits
+            .values()
+            .filter(|v| v.customer_id == dorothy)
+            .count();
+        assert_eq!(
+            sam_cache.customers.contains_key(&dorothy),
+            sams_days_with_dorothy > 0,
+            "a customer stays on the phone exactly as long as one of their visits does"
+        );
 
-    // Priya's phone gets the visit with Dorothy and her priorities, "same technician" first.
-    let (pages, _) = priya.pull_all(&app, priya_cursor, 200).await;
-    pages.iter().for_each(|p| priya_cache.apply_pull(p));
-    assert_eq!(
-        priya_cache.visits[&visit].technician_id,
-        Some(priya_id(&app).await)
-    );
-    assert!(priya_cache.customers.contains_key(&dorothy));
-    assert_eq!(
-        priya_cache.priorities_of(dorothy)[0].text,
-        store::demo::SAME_TECHNICIAN
-    );
+        // Priya's phone gets the visit with Dorothy and her priorities, "same technician" first.
+        let (pages, _) = priya.pull_all(&app, priya_cursor, 200).await;
+        pages.iter().for_each(|p| priya_cache.apply_pull(p));
+        assert_eq!(
+            priya_cache.visits[&visit].technician_id,
+            Some(priya_id(&app).await)
+        );
+        assert!(priya_cache.customers.contains_key(&dorothy));
+        assert_eq!(
+            priya_cache.priorities_of(dorothy)[0].text,
+            store::demo::SAME_TECHNICIAN
+        );
+    }
 }
 
 async fn priya_id(app: &TestApp) -> Uuid {
@@ -565,109 +587,111 @@ async fn priya_id(app: &TestApp) -> Uuid {
 
 #[tokio::test]
 async fn the_office_settles_a_conflict_and_cannot_save_over_a_newer_phone_edit() {
-    let app = spawn_app(true).await;
-    let mut sam = Device::of(&app, SAM).await;
-    let first = sam.pull(&app, 0, 5000).await;
-    let dorothy = first
-        .customers
-        .iter()
-        .find(|c| c.name == store::demo::DOROTHY)
-        .unwrap()
-        .clone();
-    let office = app.login_as(OFFICE).await;
-    let id = dorothy.id.to_string();
-    let version = dorothy.version.to_string();
-    let form = |phone: &'static str, access: &'static str, version: &str| {
-        vec![
-            ("id", id.clone()),
-            ("name", dorothy.name.clone()),
-            ("contact_name", String::new()),
-            ("address", dorothy.address.clone()),
-            ("phone", phone.to_string()),
-            ("email", String::new()),
-            ("access_notes", access.to_string()),
-            ("version", version.to_string()),
-        ]
-    };
-    let save = |form: Vec<(&'static str, String)>| {
-        let office = office.clone();
-        let app = &app;
-        async move {
-            let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
-            app.call(&office, "customers/save", &form).await
-        }
-    };
-    let res = save(form("(555) 777-0000", "", &version)).await;
-    assert!(res.status().is_success() || res.status().is_redirection());
+    for app in spawn_apps(true).await {
+        eprintln!("backend: {}", app.backend);
+        let mut sam = Device::of(&app, SAM).await;
+        let first = sam.pull(&app, 0, 5000).await;
+        let dorothy = first
+            .customers
+            .iter()
+            .find(|c| c.name == store::demo::DOROTHY)
+            .unwrap()
+            .clone();
+        let office = app.login_as(OFFICE).await;
+        let id = dorothy.id.to_string();
+        let version = dorothy.version.to_string();
+        let form = |phone: &'static str, access: &'static str, version: &str| {
+            vec![
+                ("id", id.clone()),
+                ("name", dorothy.name.clone()),
+                ("contact_name", String::new()),
+                ("address", dorothy.address.clone()),
+                ("phone", phone.to_string()),
+                ("email", String::new()),
+                ("access_notes", access.to_string()),
+                ("version", version.to_string()),
+            ]
+        };
+        let save = |form: Vec<(&'static str, String)>| {
+            let office = office.clone();
+            let app = &app;
+            async move {
+                let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+                app.call(&office, "customers/save", &form).await
+            }
+        };
+        let res = save(form("(555) 777-0000", "", &version)).await;
+        assert!(res.status().is_success() || res.status().is_redirection());
 
-    // Sam's phone, still on the old copy, writes a phone number: a conflict.
-    let phone = sam.mutation(Change::EditCustomer {
-        customer_id: dorothy.id,
-        field: CustomerField::Phone,
-        value: "(555) 123-9999".into(),
-        base_version: dorothy.version,
-    });
-    sam.push(&app, &[phone]).await;
-    // And the access notes, which nobody else touched: applied.
-    let gate = sam.mutation(Change::EditCustomer {
-        customer_id: dorothy.id,
-        field: CustomerField::AccessNotes,
-        value: "Gate code 4821".into(),
-        base_version: dorothy.version,
-    });
-    assert_eq!(sam.push(&app, &[gate]).await, [Outcome::Applied]);
+        // Sam's phone, still on the old copy, writes a phone number: a conflict.
+        let phone = sam.mutation(Change::EditCustomer {
+            customer_id: dorothy.id,
+            field: CustomerField::Phone,
+            value: "(555) 123-9999".into(),
+            base_version: dorothy.version,
+        });
+        sam.push(&app, &[phone]).await;
+        // And the access notes, which nobody else touched: applied.
+        let gate = sam.mutation(Change::EditCustomer {
+            customer_id: dorothy.id,
+            field: CustomerField::AccessNotes,
+            value: "Gate code 4821".into(),
+            base_version: dorothy.version,
+        });
+        assert_eq!(sam.push(&app, &[gate]).await, [Outcome::Applied]);
 
-    // The office's form, opened before the phone's edit, cannot overwrite the gate code.
-    let stale = save(form("(555) 777-0000", "", &version)).await;
-    let body = json(stale, 409).await;
-    assert!(message(&body).starts_with("This customer changed since you opened the form"));
+        // The office's form, opened before the phone's edit, cannot overwrite the gate code.
+        let stale = save(form("(555) 777-0000", "", &version)).await;
+        let body = json(stale, 409).await;
+        assert!(message(&body).starts_with("This customer changed since you opened the form"));
 
-    // Settle the conflict by taking Sam's number: it becomes the value and the list empties.
-    let detail = json(
-        app.call(&office, "customers/get", &[("id", &id)]).await,
-        200,
-    )
-    .await;
-    let conflict = detail["conflicts"][0]["id"].as_str().unwrap().to_string();
-    let settled = app
-        .call(
-            &office,
-            "customers/settle",
-            &[
-                ("customer_id", &id),
-                ("conflict_id", &conflict),
-                ("keep", "phone"),
-            ],
+        // Settle the conflict by taking Sam's number: it becomes the value and the list empties.
+        let detail = json(
+            app.call(&office, "customers/get", &[("id", &id)]).await,
+            200,
         )
         .await;
-    assert_eq!(
-        settled.status().as_u16(),
-        200,
-        "{}",
-        settled.text().await.unwrap()
-    );
-    let detail = json(
-        app.call(&office, "customers/get", &[("id", &id)]).await,
-        200,
-    )
-    .await;
-    assert_eq!(detail["customer"]["phone"], "(555) 123-9999");
-    assert_eq!(detail["customer"]["access_notes"], "Gate code 4821");
-    assert!(detail["conflicts"].as_array().unwrap().is_empty());
-    let again = app
-        .call(
-            &office,
-            "customers/settle",
-            &[
-                ("customer_id", &id),
-                ("conflict_id", &conflict),
-                ("keep", "current"),
-            ],
+        let conflict = detail["conflicts"][0]["id"].as_str().unwrap().to_string();
+        let settled = app
+            .call(
+                &office,
+                "customers/settle",
+                &[
+                    ("customer_id", &id),
+                    ("conflict_id", &conflict),
+                    ("keep", "phone"),
+                ],
+            )
+            .await;
+        assert_eq!(
+            settled.status().as_u16(),
+            200,
+            "{}",
+            settled.text().await.unwrap()
+        );
+        let detail = json(
+            app.call(&office, "customers/get", &[("id", &id)]).await,
+            200,
         )
         .await;
-    assert_eq!(again.status().as_u16(), 409);
-    // Sam's phone gets the settled value on its next pull.
-    let page = sam.pull(&app, first.cursor, 5000).await;
-    let mine = page.customers.iter().find(|c| c.id == dorothy.id).unwrap();
-    assert_eq!(mine.phone, "(555) 123-9999");
+        assert_eq!(detail["customer"]["phone"], "(555) 123-9999");
+        assert_eq!(detail["customer"]["access_notes"], "Gate code 4821");
+        assert!(detail["conflicts"].as_array().unwrap().is_empty());
+        let again = app
+            .call(
+                &office,
+                "customers/settle",
+                &[
+                    ("customer_id", &id),
+                    ("conflict_id", &conflict),
+                    ("keep", "current"),
+                ],
+            )
+            .await;
+        assert_eq!(again.status().as_u16(), 409);
+        // Sam's phone gets the settled value on its next pull.
+        let page = sam.pull(&app, first.cursor, 5000).await;
+        let mine = page.customers.iter().find(|c| c.id == dorothy.id).unwrap();
+        assert_eq!(mine.phone, "(555) 123-9999");
+    }
 }

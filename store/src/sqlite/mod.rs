@@ -1,18 +1,44 @@
 //! The embedded SQLite store: one file, WAL mode, migrated at open.
+//!
+//! The queries live in `../sql/`, shared with the PostgreSQL store: each file there is
+//! compiled once per backend, against the `Backend` and `Db` named here.
 
+#[path = "../sql/audit.rs"]
 mod audit;
+#[path = "../sql/customers.rs"]
 mod customers;
+#[path = "../sql/plans.rs"]
 mod plans;
+#[path = "../sql/priorities.rs"]
 mod priorities;
+#[path = "../sql/promises.rs"]
 mod promises;
+#[path = "../sql/pull.rs"]
 mod pull;
+#[path = "../sql/schedule.rs"]
 mod schedule;
+#[path = "../sql/sessions.rs"]
 mod sessions;
+#[path = "../sql/settings.rs"]
 mod settings;
+#[path = "../sql/sync.rs"]
 mod sync;
+#[path = "../sql/users.rs"]
 mod users;
+#[path = "../sql/visits.rs"]
 mod visits;
 
+/// The store the shared query files implement the traits for.
+type Backend = SqliteStore;
+/// The database driver the shared query files run on.
+type Db = Sqlite;
+
+/// SQLite takes the shared queries as written (`?` and `?N` placeholders).
+fn q(sql: &str) -> &str {
+    sql
+}
+
+use crate::sql_text::like_pattern;
 use crate::StoreResult;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions};
 use sqlx::{Sqlite, SqlitePool, Transaction};
@@ -61,13 +87,4 @@ async fn next_version(tx: &mut Transaction<'_, Sqlite>) -> StoreResult<i64> {
             .fetch_one(&mut **tx)
             .await?;
     Ok(version)
-}
-
-/// Escapes a search term for `LIKE ... ESCAPE '\'` and wraps it in wildcards.
-fn like_pattern(term: &str) -> String {
-    let escaped = term
-        .replace('\\', "\\\\")
-        .replace('%', "\\%")
-        .replace('_', "\\_");
-    format!("%{escaped}%")
 }

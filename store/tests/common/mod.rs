@@ -3,20 +3,33 @@
 
 use chrono::{TimeZone, Utc};
 use domain::{new_id, CustomerDraft, Role};
+use store::test_db::TestDb;
 use store::{DynStore, NewUser};
 
 pub struct TestStore {
     pub store: DynStore,
-    pub _dir: tempfile::TempDir,
+    pub db: TestDb,
+}
+
+pub async fn open(db: TestDb) -> TestStore {
+    TestStore {
+        store: store::connect(&db.url).await.unwrap(),
+        db,
+    }
 }
 
 pub async fn sqlite_store() -> TestStore {
-    let dir = tempfile::tempdir().unwrap();
-    let url = format!("sqlite://{}", dir.path().join("rapport.db").display());
-    TestStore {
-        store: store::connect(&url).await.unwrap(),
-        _dir: dir,
+    open(TestDb::sqlite()).await
+}
+
+/// A fresh store on every backend this run covers: SQLite, and PostgreSQL when
+/// `TEST_DATABASE_URL` is set. Tests run their body once per store.
+pub async fn stores() -> Vec<TestStore> {
+    let mut stores = vec![];
+    for db in TestDb::all().await {
+        stores.push(open(db).await);
     }
+    stores
 }
 
 pub fn at(day: u32) -> chrono::DateTime<Utc> {

@@ -1,11 +1,12 @@
 //! The audit trail: who changed what and when, written in the same transaction as the change
 //! so the history can never disagree with the data.
 
-use super::SqliteStore;
+use super::Backend;
+use super::{q, Db};
 use crate::{Audit, AuditEntry, StoreResult};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use sqlx::{Sqlite, Transaction};
+use sqlx::Transaction;
 use uuid::Uuid;
 
 /// One change to one record.
@@ -18,15 +19,15 @@ pub(super) struct Entry<'a> {
 }
 
 pub(super) async fn record(
-    tx: &mut Transaction<'_, Sqlite>,
+    tx: &mut Transaction<'_, Db>,
     entry: Entry<'_>,
     by: Option<Uuid>,
     at: DateTime<Utc>,
 ) -> StoreResult<()> {
-    sqlx::query(
+    sqlx::query(q(
         "INSERT INTO audit_log (entity, entity_id, customer_id, action, detail, by_user_id, at)
          VALUES (?, ?, ?, ?, ?, ?, ?)",
-    )
+    ))
     .bind(entry.entity)
     .bind(entry.entity_id)
     .bind(entry.customer_id)
@@ -42,11 +43,11 @@ pub(super) async fn record(
 const COLUMNS: &str = "entity, entity_id, action, detail, by_user_id, at";
 
 #[async_trait]
-impl Audit for SqliteStore {
+impl Audit for Backend {
     async fn history(&self, entity: &str, entity_id: Uuid) -> StoreResult<Vec<AuditEntry>> {
-        Ok(sqlx::query_as(&format!(
+        Ok(sqlx::query_as(q(&format!(
             "SELECT {COLUMNS} FROM audit_log WHERE entity = ? AND entity_id = ? ORDER BY id"
-        ))
+        )))
         .bind(entity)
         .bind(entity_id)
         .fetch_all(&self.pool)
@@ -58,9 +59,9 @@ impl Audit for SqliteStore {
         customer_id: Uuid,
         limit: i64,
     ) -> StoreResult<Vec<AuditEntry>> {
-        Ok(sqlx::query_as(&format!(
+        Ok(sqlx::query_as(q(&format!(
             "SELECT {COLUMNS} FROM audit_log WHERE customer_id = ? ORDER BY id DESC LIMIT ?"
-        ))
+        )))
         .bind(customer_id)
         .bind(limit)
         .fetch_all(&self.pool)

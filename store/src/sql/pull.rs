@@ -9,10 +9,10 @@ use super::customers::CUSTOMER_COLUMNS;
 use super::priorities::PRIORITY_SELECT as PRIORITY;
 use super::promises::PROMISE_COLUMNS as PROMISE;
 use super::visits::VISIT_COLUMNS as VISIT;
+use super::{q, Db};
 use crate::{PullScope, StoreResult};
 use domain::sync::{Promise, PullResponse, VisitNote};
 use domain::{Customer, Priority, Visit};
-use sqlx::SqlitePool;
 use std::collections::HashSet;
 use uuid::Uuid;
 
@@ -22,7 +22,7 @@ const IN_SCOPE: &str = "(?1 IS NULL OR customer_id IN (SELECT v.customer_id FROM
      WHERE v.technician_id = ?1 AND v.scheduled_on BETWEEN ?2 AND ?3))";
 
 pub async fn pull(
-    pool: &SqlitePool,
+    pool: &sqlx::Pool<Db>,
     scope: &PullScope,
     cursor: i64,
     limit: usize,
@@ -131,7 +131,7 @@ pub async fn pull(
 /// A visit that newly reached this technician brings its customer with it, however old the
 /// customer's own version, so the stop can be served offline.
 async fn add_customers_entering_scope(
-    pool: &SqlitePool,
+    pool: &sqlx::Pool<Db>,
     page: &mut PullResponse,
 ) -> StoreResult<()> {
     let known: HashSet<Uuid> = page.customers.iter().map(|c| c.id).collect();
@@ -146,15 +146,15 @@ async fn add_customers_entering_scope(
     let known_priorities: HashSet<Uuid> = page.priorities.iter().map(|p| p.id).collect();
     let known_promises: HashSet<Uuid> = page.promises.iter().map(|p| p.id).collect();
     for id in missing {
-        let customer: Option<Customer> = sqlx::query_as(&format!(
+        let customer: Option<Customer> = sqlx::query_as(q(&format!(
             "SELECT {CUSTOMER_COLUMNS} FROM customers WHERE id = ?"
-        ))
+        )))
         .bind(id)
         .fetch_optional(pool)
         .await?;
         page.customers.extend(customer);
         let priorities: Vec<Priority> =
-            sqlx::query_as(&format!("{PRIORITY} WHERE p.customer_id = ?"))
+            sqlx::query_as(q(&format!("{PRIORITY} WHERE p.customer_id = ?")))
                 .bind(id)
                 .fetch_all(pool)
                 .await?;
@@ -163,9 +163,9 @@ async fn add_customers_entering_scope(
                 .into_iter()
                 .filter(|p| !known_priorities.contains(&p.id)),
         );
-        let promises: Vec<Promise> = sqlx::query_as(&format!(
+        let promises: Vec<Promise> = sqlx::query_as(q(&format!(
             "SELECT {PROMISE} FROM promises WHERE customer_id = ? AND status = 'open'"
-        ))
+        )))
         .bind(id)
         .fetch_all(pool)
         .await?;
@@ -179,16 +179,16 @@ async fn add_customers_entering_scope(
 }
 
 async fn query<T>(
-    pool: &SqlitePool,
+    pool: &sqlx::Pool<Db>,
     scope: &PullScope,
     cursor: i64,
     fetch: i64,
     sql: &str,
 ) -> StoreResult<Vec<T>>
 where
-    T: for<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow> + Send + Unpin,
+    T: for<'r> sqlx::FromRow<'r, <Db as sqlx::Database>::Row> + Send + Unpin,
 {
-    Ok(sqlx::query_as(sql)
+    Ok(sqlx::query_as(q(sql))
         .bind(scope.technician_id)
         .bind(scope.from)
         .bind(scope.to)

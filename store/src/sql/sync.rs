@@ -3,7 +3,8 @@
 use super::audit::{self, Entry};
 use super::customers::{stamp_field, CUSTOMER_COLUMNS, SERVED_BY};
 use super::priorities::record_event;
-use super::{next_version, SqliteStore};
+use super::{next_version, Backend};
+use super::{q, Db};
 use crate::{PullScope, StoreError, StoreResult, SyncStore};
 use async_trait::async_trait;
 use chrono::{DateTime, Duration, Utc};
@@ -11,10 +12,10 @@ use domain::sync::{Change, CustomerField, Mutation, Outcome, PullResponse};
 use domain::visit::{merge_progress, Progress};
 use domain::Customer;
 use domain::{new_id, Role, UserSummary, VisitStatus};
-use sqlx::{Sqlite, Transaction};
+use sqlx::Transaction;
 use uuid::Uuid;
 
-type Tx<'a> = Transaction<'a, Sqlite>;
+type Tx<'a> = Transaction<'a, Db>;
 /// A rejection reason, for the device and the office to read.
 type Verdict = Result<(), String>;
 
@@ -22,7 +23,7 @@ type Verdict = Result<(), String>;
 const CLOCK_SKEW_ALLOWED_MINUTES: i64 = 5;
 
 #[async_trait]
-impl SyncStore for SqliteStore {
+impl SyncStore for Backend {
     async fn register_device(
         &self,
         device_id: Uuid,
@@ -30,16 +31,16 @@ impl SyncStore for SqliteStore {
         at: DateTime<Utc>,
     ) -> StoreResult<()> {
         let row: Option<(Uuid, Option<DateTime<Utc>>)> =
-            sqlx::query_as("SELECT user_id, revoked_at FROM devices WHERE id = ?")
+            sqlx::query_as(q("SELECT user_id, revoked_at FROM devices WHERE id = ?"))
                 .bind(device_id)
                 .fetch_optional(&self.pool)
                 .await?;
         match row {
             None => {
-                sqlx::query(
+                sqlx::query(q(
                     "INSERT INTO devices (id, user_id, created_at, last_seen_at) VALUES (?, ?, ?, ?)
                      ON CONFLICT (id) DO NOTHING",
-                )
+                ))
                 .bind(device_id)
                 .bind(user_id)
                 .bind(at)
@@ -56,7 +57,7 @@ impl SyncStore for SqliteStore {
                 "This device was signed out by the office. Log in again to sync.".into(),
             )),
             Some(_) => {
-                sqlx::query("UPDATE devices SET last_seen_at = ? WHERE id = ?")
+                sqlx::query(q("UPDATE devices SET last_seen_at = ? WHERE id = ?"))
                     .bind(at)
                     .bind(device_id)
                     .execute(&self.pool)
@@ -77,11 +78,12 @@ impl SyncStore for SqliteStore {
         // First, so the transaction holds the write lock from the start; a duplicate only
         // wastes a version number, and gaps in versions are harmless to cursors.
         let version = next_version(&mut tx).await?;
-        let seen: Option<(String,)> =
-            sqlx::query_as("SELECT outcome FROM applied_mutations WHERE mutation_id = ?")
-                .bind(mutation.id)
-                .fetch_optional(&mut *tx)
-                .await?;
+        let seen: Option<(String,)> = sqlx::query_as(q(
+            "SELECT outcome FROM applied_mutations WHERE mutation_id = ?",
+        ))
+        .bind(mutation.id)
+        .fetch_optional(&mut *tx)
+        .await?;
         if let Some((recorded,)) = seen {
             // The same answer as the first time; what was applied is now a duplicate.
             return Ok(match serde_json::from_str::<Outcome>(&recorded) {
@@ -123,10 +125,10 @@ impl SyncStore for SqliteStore {
         }
         let recorded =
             serde_json::to_string(&outcome).map_err(|e| StoreError::Other(e.to_string()))?;
-        sqlx::query(
+        sqlx::query(q(
             "INSERT INTO applied_mutations (mutation_id, device_id, seq, kind, outcome, applied_at)
              VALUES (?, ?, ?, ?, ?, ?)",
-        )
+        ))
         .bind(mutation.id)
         .bind(device_id)
         .bind(mutation.seq)
@@ -191,9 +193,9 @@ async fn audit_mutation(
         Change::AddPriority { .. } => return Ok(()),
     };
     let customer_id: Option<(Uuid,)> = match entity {
-        "visit" => sqlx::query_as("SELECT customer_id FROM visits WHERE id = ?"),
-        "promise" => sqlx::query_as("SELECT customer_id FROM promises WHERE id = ?"),
-        _ => sqlx::query_as("SELECT id FROM customers WHERE id = ?"),
+        "visit" => sqlx::query_as(q("SELECT customer_id FROM visits WHERE id = ?")),
+        "promise" => sqlx::query_as(q("SELECT customer_id FROM promises WHERE id = ?")),
+        _ => sqlx::query_as(q("SELECT id FROM customers WHERE id = ?")),
     }
     .bind(id)
     .fetch_optional(&mut **tx)
@@ -261,11 +263,11 @@ async fn apply(tx: &mut Tx<'_>, ctx: &Ctx<'_>, change: &Change) -> StoreResult<V
             } else {
                 "office"
             };
-            sqlx::query(
+            sqlx::query(q(
                 "INSERT INTO promises (id, customer_id, owner_id, text, due_on, origin, visit_id,
                     status, created_by_id, created_at, version)
                  VALUES (?, ?, ?, ?, ?, ?, ?, 'open', ?, ?, ?) ON CONFLICT (id) DO NOTHING",
-            )
+            ))
             .bind(promise_id)
             .bind(customer_id)
             .bind(ctx.user.id)
@@ -298,9 +300,9 @@ async fn serves(tx: &mut Tx<'_>, user: &UserSummary, customer_id: Uuid) -> Store
     if user.role.sees_all_customers() {
         return Ok(true);
     }
-    let (yes,): (bool,) = sqlx::query_as(&format!(
+    let (yes,): (bool,) = sqlx::query_as(q(&format!(
         "SELECT EXISTS (SELECT 1 FROM customers c WHERE c.id = ?2 AND {SERVED_BY})"
-    ))
+    )))
     .bind(user.id)
     .bind(customer_id)
     .fetch_one(&mut **tx)
@@ -323,10 +325,10 @@ async fn own_visit(
     user: &UserSummary,
     visit_id: Uuid,
 ) -> StoreResult<Result<VisitRow, String>> {
-    let row: Option<VisitRow> = sqlx::query_as(
+    let row: Option<VisitRow> = sqlx::query_as(q(
         "SELECT customer_id, technician_id, status, arrived_at, departed_at, skip_reason
          FROM visits WHERE id = ?",
-    )
+    ))
     .bind(visit_id)
     .fetch_optional(&mut **tx)
     .await?;
@@ -350,10 +352,10 @@ async fn add_note(
         Ok(v) => v,
         Err(reason) => return Ok(Err(reason)),
     };
-    sqlx::query(
+    sqlx::query(q(
         "INSERT INTO visit_notes (id, visit_id, customer_id, author_id, body, written_at, received_at, version)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING",
-    )
+    ))
     .bind(note_id)
     .bind(visit_id)
     .bind(visit.0)
@@ -393,10 +395,10 @@ async fn advance(
         skip_reason.map(|r| r.trim().to_string()),
     );
     if after != before {
-        sqlx::query(
+        sqlx::query(q(
             "UPDATE visits SET status = ?, arrived_at = ?, departed_at = ?, skip_reason = ?,
                 updated_at = ?, version = ? WHERE id = ?",
-        )
+        ))
         .bind(after.status)
         .bind(after.arrived_at)
         .bind(after.departed_at)
@@ -430,9 +432,9 @@ async fn edit_customer(
             reason: NOT_YOURS.into(),
         });
     }
-    let customer: Option<Customer> = sqlx::query_as(&format!(
+    let customer: Option<Customer> = sqlx::query_as(q(&format!(
         "SELECT {CUSTOMER_COLUMNS} FROM customers WHERE id = ?"
-    ))
+    )))
     .bind(edit.customer_id)
     .fetch_optional(&mut **tx)
     .await?;
@@ -441,9 +443,9 @@ async fn edit_customer(
             reason: "That customer no longer exists.".into(),
         });
     };
-    let stamped: Option<(i64,)> = sqlx::query_as(
+    let stamped: Option<(i64,)> = sqlx::query_as(q(
         "SELECT version FROM field_versions WHERE entity = 'customer' AND entity_id = ? AND field = ?",
-    )
+    ))
     .bind(edit.customer_id)
     .bind(edit.field.as_str())
     .fetch_optional(&mut **tx)
@@ -452,10 +454,10 @@ async fn edit_customer(
     let server_value = edit.field.get(&customer).to_string();
     let changed_since = stamped.is_some_and(|(v,)| v > edit.base_version);
     if changed_since && server_value != value {
-        sqlx::query(
+        sqlx::query(q(
             "INSERT INTO conflicts (id, entity, entity_id, field, server_value, device_value, user_id, mutation_id, at)
              VALUES (?, 'customer', ?, ?, ?, ?, ?, ?, ?)",
-        )
+        ))
         .bind(new_id())
         .bind(edit.customer_id)
         .bind(edit.field.as_str())
@@ -474,7 +476,7 @@ async fn edit_customer(
         });
     }
     edit.field.set(&mut customer, value);
-    sqlx::query("UPDATE customers SET phone = ?, access_notes = ?, updated_at = ?, version = ? WHERE id = ?")
+    sqlx::query(q("UPDATE customers SET phone = ?, access_notes = ?, updated_at = ?, version = ? WHERE id = ?"))
         .bind(&customer.phone)
         .bind(&customer.access_notes)
         .bind(ctx.at)
@@ -496,17 +498,18 @@ async fn acknowledge(
     if let Err(reason) = own_visit(tx, ctx.user, visit_id).await? {
         return Ok(Err(reason));
     }
-    let (current,): (Option<DateTime<Utc>>,) =
-        sqlx::query_as("SELECT priorities_acknowledged_at FROM visits WHERE id = ?")
-            .bind(visit_id)
-            .fetch_one(&mut **tx)
-            .await?;
+    let (current,): (Option<DateTime<Utc>>,) = sqlx::query_as(q(
+        "SELECT priorities_acknowledged_at FROM visits WHERE id = ?",
+    ))
+    .bind(visit_id)
+    .fetch_one(&mut **tx)
+    .await?;
     if current.is_some_and(|earlier| earlier <= at) {
         return Ok(Ok(()));
     }
-    sqlx::query(
+    sqlx::query(q(
         "UPDATE visits SET priorities_acknowledged_at = ?, updated_at = ?, version = ? WHERE id = ?",
-    )
+    ))
     .bind(at)
     .bind(ctx.at)
     .bind(ctx.version)
@@ -527,10 +530,10 @@ async fn add_priority(
     if !serves(tx, ctx.user, customer_id).await? {
         return Ok(Err(NOT_YOURS.into()));
     }
-    let inserted = sqlx::query(
+    let inserted = sqlx::query(q(
         "INSERT INTO priorities (id, customer_id, text, pinned, heard_by_id, heard_role, heard_at, version)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING",
-    )
+    ))
     .bind(priority_id)
     .bind(customer_id)
     .bind(text.trim())
@@ -542,7 +545,7 @@ async fn add_priority(
     .execute(&mut **tx)
     .await?;
     if inserted.rows_affected() == 1 {
-        if let Some(priority) = SqliteStore::priority_in(tx, priority_id).await? {
+        if let Some(priority) = Backend::priority_in(tx, priority_id).await? {
             record_event(tx, &priority, "added", ctx.user.id, ctx.made_at).await?;
         }
     }
@@ -556,7 +559,7 @@ async fn keep_promise(
     at: DateTime<Utc>,
 ) -> StoreResult<Verdict> {
     let row: Option<(Uuid, String)> =
-        sqlx::query_as("SELECT customer_id, status FROM promises WHERE id = ?")
+        sqlx::query_as(q("SELECT customer_id, status FROM promises WHERE id = ?"))
             .bind(promise_id)
             .fetch_optional(&mut **tx)
             .await?;
@@ -568,9 +571,9 @@ async fn keep_promise(
     }
     match status.as_str() {
         "open" => {
-            sqlx::query(
+            sqlx::query(q(
                 "UPDATE promises SET status = 'kept', closed_at = ?, version = ? WHERE id = ?",
-            )
+            ))
             .bind(at)
             .bind(ctx.version)
             .bind(promise_id)

@@ -1,4 +1,5 @@
-use super::SqliteStore;
+use super::q;
+use super::Backend;
 use crate::{NewSession, Sessions, StoreResult};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -6,12 +7,12 @@ use domain::{Role, UserSummary};
 use uuid::Uuid;
 
 #[async_trait]
-impl Sessions for SqliteStore {
+impl Sessions for Backend {
     async fn create_session(&self, session: NewSession, at: DateTime<Utc>) -> StoreResult<()> {
-        sqlx::query(
+        sqlx::query(q(
             "INSERT INTO sessions (token_hash, user_id, user_agent, created_at, last_seen_at, expires_at)
              VALUES (?, ?, ?, ?, ?, ?)",
-        )
+        ))
         .bind(&session.token_hash)
         .bind(session.user_id)
         .bind(&session.user_agent)
@@ -28,11 +29,11 @@ impl Sessions for SqliteStore {
         token_hash: &str,
         now: DateTime<Utc>,
     ) -> StoreResult<Option<UserSummary>> {
-        let row: Option<(Uuid, String, String, Role, DateTime<Utc>)> = sqlx::query_as(
+        let row: Option<(Uuid, String, String, Role, DateTime<Utc>)> = sqlx::query_as(q(
             "SELECT u.id, u.email, u.name, u.role, s.expires_at
              FROM sessions s JOIN users u ON u.id = s.user_id
              WHERE s.token_hash = ? AND s.revoked_at IS NULL AND u.disabled_at IS NULL",
-        )
+        ))
         .bind(token_hash)
         .fetch_optional(&self.pool)
         .await?;
@@ -49,9 +50,9 @@ impl Sessions for SqliteStore {
     }
 
     async fn revoke_session(&self, token_hash: &str, at: DateTime<Utc>) -> StoreResult<()> {
-        sqlx::query(
+        sqlx::query(q(
             "UPDATE sessions SET revoked_at = ? WHERE token_hash = ? AND revoked_at IS NULL",
-        )
+        ))
         .bind(at)
         .bind(token_hash)
         .execute(&self.pool)
@@ -60,18 +61,20 @@ impl Sessions for SqliteStore {
     }
 
     async fn record_login_failure(&self, email: &str, at: DateTime<Utc>) -> StoreResult<()> {
-        sqlx::query("INSERT INTO login_failures (email, failed_at) VALUES (?, ?)")
-            .bind(email.trim().to_lowercase())
-            .bind(at)
-            .execute(&self.pool)
-            .await?;
+        sqlx::query(q(
+            "INSERT INTO login_failures (email, failed_at) VALUES (?, ?)",
+        ))
+        .bind(email.trim().to_lowercase())
+        .bind(at)
+        .execute(&self.pool)
+        .await?;
         Ok(())
     }
 
     async fn login_failures_since(&self, email: &str, since: DateTime<Utc>) -> StoreResult<i64> {
-        let times: Vec<(DateTime<Utc>,)> = sqlx::query_as(
+        let times: Vec<(DateTime<Utc>,)> = sqlx::query_as(q(
             "SELECT failed_at FROM login_failures WHERE email = ? ORDER BY id DESC LIMIT 100",
-        )
+        ))
         .bind(email.trim().to_lowercase())
         .fetch_all(&self.pool)
         .await?;
@@ -79,7 +82,7 @@ impl Sessions for SqliteStore {
     }
 
     async fn clear_login_failures(&self, email: &str) -> StoreResult<()> {
-        sqlx::query("DELETE FROM login_failures WHERE email = ?")
+        sqlx::query(q("DELETE FROM login_failures WHERE email = ?"))
             .bind(email.trim().to_lowercase())
             .execute(&self.pool)
             .await?;

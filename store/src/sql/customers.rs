@@ -1,11 +1,12 @@
 use super::audit::{self, Entry};
-use super::{like_pattern, next_version, SqliteStore};
+use super::{like_pattern, next_version, Backend};
+use super::{q, Db};
 use crate::{CustomerFilter, Customers, StoreError, StoreResult};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use domain::sync::CustomerField;
 use domain::{Customer, CustomerDraft, CustomerSummary};
-use sqlx::{Sqlite, Transaction};
+use sqlx::Transaction;
 use uuid::Uuid;
 
 pub(super) const CUSTOMER_COLUMNS: &str =
@@ -49,7 +50,7 @@ fn changed_fields(before: &Customer, after: &Customer) -> String {
 }
 
 #[async_trait]
-impl Customers for SqliteStore {
+impl Customers for Backend {
     async fn list_customers(&self, filter: &CustomerFilter) -> StoreResult<Vec<CustomerSummary>> {
         let served = if filter.served_by.is_some() {
             SERVED_BY
@@ -63,13 +64,14 @@ impl Customers for SqliteStore {
                  ORDER BY p.pinned DESC, p.heard_at DESC LIMIT 1) AS top_priority
              FROM customers c LEFT JOIN users u ON u.id = c.assigned_technician_id
              WHERE {served}
-               AND (?2 = '%%' OR c.name LIKE ?2 ESCAPE '\\' OR c.contact_name LIKE ?2 ESCAPE '\\'
-                    OR c.address LIKE ?2 ESCAPE '\\' OR c.phone LIKE ?2 ESCAPE '\\')
-             ORDER BY c.name COLLATE NOCASE
+               AND (?2 = '%%' OR lower(c.name) LIKE lower(?2) ESCAPE '\\'
+                    OR lower(c.contact_name) LIKE lower(?2) ESCAPE '\\'
+                    OR lower(c.address) LIKE lower(?2) ESCAPE '\\' OR c.phone LIKE ?2 ESCAPE '\\')
+             ORDER BY lower(c.name), c.id
              LIMIT ?3"
         );
         let limit = if filter.limit > 0 { filter.limit } else { 500 };
-        Ok(sqlx::query_as(&sql)
+        Ok(sqlx::query_as(q(&sql))
             .bind(filter.served_by)
             .bind(like_pattern(filter.search.trim()))
             .bind(limit)
@@ -78,9 +80,9 @@ impl Customers for SqliteStore {
     }
 
     async fn get_customer(&self, id: Uuid) -> StoreResult<Option<Customer>> {
-        Ok(sqlx::query_as(&format!(
+        Ok(sqlx::query_as(q(&format!(
             "SELECT {CUSTOMER_COLUMNS} FROM customers WHERE id = ?"
-        ))
+        )))
         .bind(id)
         .fetch_optional(&self.pool)
         .await?)
@@ -96,12 +98,12 @@ impl Customers for SqliteStore {
     ) -> StoreResult<Customer> {
         let mut tx = self.pool.begin().await?;
         let version = next_version(&mut tx).await?;
-        let customer = sqlx::query_as(&format!(
+        let customer = sqlx::query_as(q(&format!(
             "INSERT INTO customers (id, name, contact_name, address, phone, email, access_notes,
                 assigned_technician_id, created_at, updated_at, version)
              VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
              RETURNING {CUSTOMER_COLUMNS}"
-        ))
+        )))
         .bind(id)
         .bind(&draft.name)
         .bind(&draft.contact_name)
@@ -132,9 +134,9 @@ impl Customers for SqliteStore {
     ) -> StoreResult<Customer> {
         let mut tx = self.pool.begin().await?;
         let version = next_version(&mut tx).await?;
-        let before: Option<Customer> = sqlx::query_as(&format!(
+        let before: Option<Customer> = sqlx::query_as(q(&format!(
             "SELECT {CUSTOMER_COLUMNS} FROM customers WHERE id = ?"
-        ))
+        )))
         .bind(id)
         .fetch_optional(&mut *tx)
         .await?;
@@ -150,11 +152,11 @@ impl Customers for SqliteStore {
                 }
             }
         }
-        let customer = sqlx::query_as(&format!(
+        let customer = sqlx::query_as(q(&format!(
             "UPDATE customers SET name = ?, contact_name = ?, address = ?, phone = ?, email = ?,
                 access_notes = ?, updated_at = ?, version = ?
              WHERE id = ? RETURNING {CUSTOMER_COLUMNS}"
-        ))
+        )))
         .bind(&draft.name)
         .bind(&draft.contact_name)
         .bind(&draft.address)
@@ -186,11 +188,11 @@ impl Customers for SqliteStore {
     ) -> StoreResult<Customer> {
         let mut tx = self.pool.begin().await?;
         let version = next_version(&mut tx).await?;
-        let customer = sqlx::query_as(&format!(
+        let customer = sqlx::query_as(q(&format!(
             "UPDATE customers SET assigned_technician_id = ?, backup_technician_id = ?,
                 updated_at = ?, version = ?
              WHERE id = ? RETURNING {CUSTOMER_COLUMNS}"
-        ))
+        )))
         .bind(assigned)
         .bind(backup)
         .bind(at)
@@ -200,9 +202,9 @@ impl Customers for SqliteStore {
         .await?
         .ok_or(StoreError::NotFound("customer"))?;
         let customer: Customer = customer;
-        let names: (Option<String>, Option<String>) = sqlx::query_as(
+        let names: (Option<String>, Option<String>) = sqlx::query_as(q(
             "SELECT (SELECT name FROM users WHERE id = ?), (SELECT name FROM users WHERE id = ?)",
-        )
+        ))
         .bind(assigned)
         .bind(backup)
         .fetch_one(&mut *tx)
@@ -227,12 +229,12 @@ impl Customers for SqliteStore {
         &self,
         customer_id: Uuid,
     ) -> StoreResult<Vec<domain::FieldConflict>> {
-        Ok(sqlx::query_as(
+        Ok(sqlx::query_as(q(
             "SELECT c.id, c.field, c.server_value, c.device_value, u.name AS user_name, c.at
              FROM conflicts c JOIN users u ON u.id = c.user_id
              WHERE c.entity = 'customer' AND c.entity_id = ? AND c.resolved_at IS NULL
              ORDER BY c.at DESC",
-        )
+        ))
         .bind(customer_id)
         .fetch_all(&self.pool)
         .await?)
@@ -247,14 +249,13 @@ impl Customers for SqliteStore {
         at: DateTime<Utc>,
     ) -> StoreResult<()> {
         let mut tx = self.pool.begin().await?;
-        let row: Option<(String, String, Option<DateTime<Utc>>)> = sqlx::query_as(
-            "SELECT field, device_value, resolved_at FROM conflicts
-             WHERE id = ? AND entity = 'customer' AND entity_id = ?",
-        )
-        .bind(conflict_id)
-        .bind(customer_id)
-        .fetch_optional(&mut *tx)
-        .await?;
+        let row: Option<(String, String, Option<DateTime<Utc>>)> =
+            sqlx::query_as(q("SELECT field, device_value, resolved_at FROM conflicts
+             WHERE id = ? AND entity = 'customer' AND entity_id = ?"))
+            .bind(conflict_id)
+            .bind(customer_id)
+            .fetch_optional(&mut *tx)
+            .await?;
         let Some((field, device_value, resolved)) = row else {
             return Err(StoreError::NotFound("conflict"));
         };
@@ -271,10 +272,10 @@ impl Customers for SqliteStore {
                 other => return Err(StoreError::Other(format!("unknown conflict field {other}"))),
             };
             let version = next_version(&mut tx).await?;
-            sqlx::query(&format!(
+            sqlx::query(q(&format!(
                 "UPDATE customers SET {} = ?, updated_at = ?, version = ? WHERE id = ?",
                 field.as_str()
-            ))
+            )))
             .bind(&device_value)
             .bind(at)
             .bind(version)
@@ -283,7 +284,7 @@ impl Customers for SqliteStore {
             .await?;
             stamp_field(&mut tx, customer_id, field, version).await?;
         }
-        sqlx::query("UPDATE conflicts SET resolved_at = ? WHERE id = ?")
+        sqlx::query(q("UPDATE conflicts SET resolved_at = ? WHERE id = ?"))
             .bind(at)
             .bind(conflict_id)
             .execute(&mut *tx)
@@ -308,9 +309,9 @@ impl Customers for SqliteStore {
     }
 
     async fn technician_serves(&self, technician_id: Uuid, customer_id: Uuid) -> StoreResult<bool> {
-        let (serves,): (bool,) = sqlx::query_as(&format!(
+        let (serves,): (bool,) = sqlx::query_as(q(&format!(
             "SELECT EXISTS (SELECT 1 FROM customers c WHERE c.id = ?2 AND {SERVED_BY})"
-        ))
+        )))
         .bind(technician_id)
         .bind(customer_id)
         .fetch_one(&self.pool)
@@ -321,15 +322,15 @@ impl Customers for SqliteStore {
 
 /// Records that a customer field was written at this version.
 pub(super) async fn stamp_field(
-    tx: &mut Transaction<'_, Sqlite>,
+    tx: &mut Transaction<'_, Db>,
     customer_id: Uuid,
     field: CustomerField,
     version: i64,
 ) -> StoreResult<()> {
-    sqlx::query(
+    sqlx::query(q(
         "INSERT INTO field_versions (entity, entity_id, field, version) VALUES ('customer', ?, ?, ?)
          ON CONFLICT (entity, entity_id, field) DO UPDATE SET version = excluded.version",
-    )
+    ))
     .bind(customer_id)
     .bind(field.as_str())
     .bind(version)

@@ -1,9 +1,10 @@
-use super::{next_version, SqliteStore};
+use super::{next_version, Backend};
+use super::{q, Db};
 use crate::{NewPriority, Priorities, StoreError, StoreResult};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use domain::{new_id, Priority, PriorityDraft};
-use sqlx::{Sqlite, Transaction};
+use sqlx::Transaction;
 use uuid::Uuid;
 
 pub(super) const PRIORITY_SELECT: &str =
@@ -11,30 +12,32 @@ pub(super) const PRIORITY_SELECT: &str =
         u.name AS heard_by_name, p.heard_role, p.heard_at, p.retired_at, p.version
      FROM priorities p JOIN users u ON u.id = p.heard_by_id";
 
-impl SqliteStore {
+impl Backend {
     pub(super) async fn priority_in(
-        tx: &mut Transaction<'_, Sqlite>,
+        tx: &mut Transaction<'_, Db>,
         id: Uuid,
     ) -> StoreResult<Option<Priority>> {
-        Ok(sqlx::query_as(&format!("{PRIORITY_SELECT} WHERE p.id = ?"))
-            .bind(id)
-            .fetch_optional(&mut **tx)
-            .await?)
+        Ok(
+            sqlx::query_as(q(&format!("{PRIORITY_SELECT} WHERE p.id = ?")))
+                .bind(id)
+                .fetch_optional(&mut **tx)
+                .await?,
+        )
     }
 }
 
 /// Appends to a priority's history; the history is never rewritten.
 pub(super) async fn record_event(
-    tx: &mut Transaction<'_, Sqlite>,
+    tx: &mut Transaction<'_, Db>,
     priority: &Priority,
     kind: &str,
     by: Uuid,
     at: DateTime<Utc>,
 ) -> StoreResult<()> {
-    sqlx::query(
+    sqlx::query(q(
         "INSERT INTO priority_events (id, priority_id, kind, text, pinned, by_user_id, at)
          VALUES (?, ?, ?, ?, ?, ?, ?)",
-    )
+    ))
     .bind(new_id())
     .bind(priority.id)
     .bind(kind)
@@ -55,14 +58,14 @@ pub(super) async fn record_event(
 }
 
 #[async_trait]
-impl Priorities for SqliteStore {
+impl Priorities for Backend {
     async fn priorities_of(&self, customer_ids: &[Uuid]) -> StoreResult<Vec<Priority>> {
         let mut all = Vec::new();
         // SQLite caps bound parameters; chunks keep a long route within the cap.
         for chunk in customer_ids.chunks(500) {
             let marks = vec!["?"; chunk.len()].join(", ");
             let sql = format!("{PRIORITY_SELECT} WHERE p.customer_id IN ({marks})");
-            let mut query = sqlx::query_as(&sql);
+            let mut query = sqlx::query_as(q(&sql));
             for id in chunk {
                 query = query.bind(id);
             }
@@ -73,20 +76,22 @@ impl Priorities for SqliteStore {
     }
 
     async fn get_priority(&self, id: Uuid) -> StoreResult<Option<Priority>> {
-        Ok(sqlx::query_as(&format!("{PRIORITY_SELECT} WHERE p.id = ?"))
-            .bind(id)
-            .fetch_optional(&self.pool)
-            .await?)
+        Ok(
+            sqlx::query_as(q(&format!("{PRIORITY_SELECT} WHERE p.id = ?")))
+                .bind(id)
+                .fetch_optional(&self.pool)
+                .await?,
+        )
     }
 
     async fn add_priority(&self, new: NewPriority) -> StoreResult<Priority> {
         let mut tx = self.pool.begin().await?;
         let version = next_version(&mut tx).await?;
-        sqlx::query(
+        sqlx::query(q(
             "INSERT INTO priorities (id, customer_id, text, pinned, heard_by_id, heard_role,
                 heard_at, version)
              VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        )
+        ))
         .bind(new.id)
         .bind(new.customer_id)
         .bind(&new.draft.text)
@@ -115,10 +120,8 @@ impl Priorities for SqliteStore {
     ) -> StoreResult<Priority> {
         let mut tx = self.pool.begin().await?;
         let version = next_version(&mut tx).await?;
-        let changed = sqlx::query(
-            "UPDATE priorities SET text = ?, pinned = ?, version = ?
-             WHERE id = ? AND retired_at IS NULL",
-        )
+        let changed = sqlx::query(q("UPDATE priorities SET text = ?, pinned = ?, version = ?
+             WHERE id = ? AND retired_at IS NULL"))
         .bind(&draft.text)
         .bind(draft.pinned)
         .bind(version)
@@ -144,10 +147,10 @@ impl Priorities for SqliteStore {
     ) -> StoreResult<Priority> {
         let mut tx = self.pool.begin().await?;
         let version = next_version(&mut tx).await?;
-        let changed = sqlx::query(
+        let changed = sqlx::query(q(
             "UPDATE priorities SET retired_at = ?, retired_by_id = ?, version = ?
              WHERE id = ? AND retired_at IS NULL",
-        )
+        ))
         .bind(at)
         .bind(by)
         .bind(version)

@@ -2,24 +2,25 @@
 
 use super::audit::{self, Entry};
 use super::visits::VISIT_COLUMNS;
-use super::{next_version, promises, SqliteStore};
+use super::{next_version, promises, Backend};
+use super::{q, Db};
 use crate::{ContinuityBreak, Schedule, StoreError, StoreResult, VisitMove};
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::continuity::PastVisit;
 use domain::{new_id, Visit, VisitStatus};
-use sqlx::{Sqlite, Transaction};
+use sqlx::Transaction;
 use uuid::Uuid;
 
-type Tx<'a> = Transaction<'a, Sqlite>;
+type Tx<'a> = Transaction<'a, Db>;
 
 async fn visit_in(tx: &mut Tx<'_>, id: Uuid) -> StoreResult<Option<Visit>> {
-    Ok(
-        sqlx::query_as(&format!("SELECT {VISIT_COLUMNS} FROM visits WHERE id = ?"))
-            .bind(id)
-            .fetch_optional(&mut **tx)
-            .await?,
-    )
+    Ok(sqlx::query_as(q(&format!(
+        "SELECT {VISIT_COLUMNS} FROM visits WHERE id = ?"
+    )))
+    .bind(id)
+    .fetch_optional(&mut **tx)
+    .await?)
 }
 
 /// Tells `technician`'s next pull to drop the visit. Written before the visit's own new
@@ -31,12 +32,14 @@ pub(super) async fn record_exit(
     visit_id: Uuid,
 ) -> StoreResult<()> {
     let version = next_version(tx).await?;
-    sqlx::query("INSERT INTO scope_exits (technician_id, visit_id, version) VALUES (?, ?, ?)")
-        .bind(technician_id)
-        .bind(visit_id)
-        .bind(version)
-        .execute(&mut **tx)
-        .await?;
+    sqlx::query(q(
+        "INSERT INTO scope_exits (technician_id, visit_id, version) VALUES (?, ?, ?)",
+    ))
+    .bind(technician_id)
+    .bind(visit_id)
+    .bind(version)
+    .execute(&mut **tx)
+    .await?;
     Ok(())
 }
 
@@ -44,7 +47,7 @@ async fn name_of(tx: &mut Tx<'_>, user: Option<Uuid>) -> StoreResult<String> {
     let Some(id) = user else {
         return Ok("nobody (unassigned)".into());
     };
-    let name: Option<(String,)> = sqlx::query_as("SELECT name FROM users WHERE id = ?")
+    let name: Option<(String,)> = sqlx::query_as(q("SELECT name FROM users WHERE id = ?"))
         .bind(id)
         .fetch_optional(&mut **tx)
         .await?;
@@ -54,21 +57,21 @@ async fn name_of(tx: &mut Tx<'_>, user: Option<Uuid>) -> StoreResult<String> {
 }
 
 #[async_trait]
-impl Schedule for SqliteStore {
+impl Schedule for Backend {
     async fn get_visit(&self, id: Uuid) -> StoreResult<Option<Visit>> {
-        Ok(
-            sqlx::query_as(&format!("SELECT {VISIT_COLUMNS} FROM visits WHERE id = ?"))
-                .bind(id)
-                .fetch_optional(&self.pool)
-                .await?,
-        )
+        Ok(sqlx::query_as(q(&format!(
+            "SELECT {VISIT_COLUMNS} FROM visits WHERE id = ?"
+        )))
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?)
     }
 
     async fn visits_on(&self, day: NaiveDate) -> StoreResult<Vec<Visit>> {
-        Ok(sqlx::query_as(&format!(
+        Ok(sqlx::query_as(q(&format!(
             "SELECT {VISIT_COLUMNS} FROM visits WHERE scheduled_on = ?
              ORDER BY technician_id, position, window_start, id"
-        ))
+        )))
         .bind(day)
         .fetch_all(&self.pool)
         .await?)
@@ -96,11 +99,9 @@ impl Schedule for SqliteStore {
             record_exit(&mut tx, old, before.id).await?;
         }
         // The day it lands in, in order, with the visit at its new place.
-        let mut lane: Vec<(Uuid, i64)> = sqlx::query_as(
-            "SELECT id, position FROM visits
-             WHERE technician_id IS ? AND scheduled_on = ? AND id != ?
-             ORDER BY position, window_start, id",
-        )
+        let mut lane: Vec<(Uuid, i64)> = sqlx::query_as(q("SELECT id, position FROM visits
+             WHERE technician_id IS NOT DISTINCT FROM ? AND scheduled_on = ? AND id != ?
+             ORDER BY position, window_start, id"))
         .bind(mv.technician_id)
         .bind(mv.day)
         .bind(mv.visit_id)
@@ -112,10 +113,10 @@ impl Schedule for SqliteStore {
             let index = index as i64;
             if id == mv.visit_id {
                 let version = next_version(&mut tx).await?;
-                sqlx::query(
+                sqlx::query(q(
                     "UPDATE visits SET technician_id = ?, scheduled_on = ?, position = ?,
                         updated_at = ?, version = ? WHERE id = ?",
-                )
+                ))
                 .bind(mv.technician_id)
                 .bind(mv.day)
                 .bind(index)
@@ -126,12 +127,14 @@ impl Schedule for SqliteStore {
                 .await?;
             } else if position != index {
                 let version = next_version(&mut tx).await?;
-                sqlx::query("UPDATE visits SET position = ?, version = ? WHERE id = ?")
-                    .bind(index)
-                    .bind(version)
-                    .bind(id)
-                    .execute(&mut *tx)
-                    .await?;
+                sqlx::query(q(
+                    "UPDATE visits SET position = ?, version = ? WHERE id = ?",
+                ))
+                .bind(index)
+                .bind(version)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
             }
         }
         let to = name_of(&mut tx, mv.technician_id).await?;
@@ -151,16 +154,17 @@ impl Schedule for SqliteStore {
         if let (Some(b), Some(technician_id)) = (&mv.continuity_break, mv.technician_id) {
             // (checked above: a break always names who is going)
             let promise = promises::insert(&mut tx, &b.promise, at).await?;
-            let assigned: Option<(Option<Uuid>,)> =
-                sqlx::query_as("SELECT assigned_technician_id FROM customers WHERE id = ?")
-                    .bind(before.customer_id)
-                    .fetch_optional(&mut *tx)
-                    .await?;
-            sqlx::query(
+            let assigned: Option<(Option<Uuid>,)> = sqlx::query_as(q(
+                "SELECT assigned_technician_id FROM customers WHERE id = ?",
+            ))
+            .bind(before.customer_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+            sqlx::query(q(
                 "INSERT INTO continuity_breaks (id, visit_id, customer_id, assigned_technician_id,
                     technician_id, reason, reason_text, promise_id, by_user_id, at)
                  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            )
+            ))
             .bind(new_id())
             .bind(before.id)
             .bind(before.customer_id)
@@ -190,21 +194,21 @@ impl Schedule for SqliteStore {
     }
 
     async fn continuity_breaks(&self, customer_id: Uuid) -> StoreResult<Vec<ContinuityBreak>> {
-        Ok(sqlx::query_as(
+        Ok(sqlx::query_as(q(
             "SELECT id, visit_id, customer_id, assigned_technician_id, technician_id, reason,
                 reason_text, by_user_id, at
              FROM continuity_breaks WHERE customer_id = ? ORDER BY at DESC",
-        )
+        ))
         .bind(customer_id)
         .fetch_all(&self.pool)
         .await?)
     }
 
     async fn break_counts(&self, since: DateTime<Utc>) -> StoreResult<Vec<(Uuid, i64)>> {
-        Ok(sqlx::query_as(
+        Ok(sqlx::query_as(q(
             "SELECT customer_id, COUNT(*) FROM continuity_breaks WHERE at >= ?
              GROUP BY customer_id",
-        )
+        ))
         .bind(since)
         .fetch_all(&self.pool)
         .await?)
@@ -215,10 +219,10 @@ impl Schedule for SqliteStore {
         since: NaiveDate,
         until: NaiveDate,
     ) -> StoreResult<Vec<(Uuid, PastVisit)>> {
-        let rows: Vec<(Uuid, NaiveDate, Option<Uuid>, VisitStatus)> = sqlx::query_as(
+        let rows: Vec<(Uuid, NaiveDate, Option<Uuid>, VisitStatus)> = sqlx::query_as(q(
             "SELECT customer_id, scheduled_on, technician_id, status FROM visits
              WHERE scheduled_on >= ? AND scheduled_on < ? AND status IN ('done', 'skipped')",
-        )
+        ))
         .bind(since)
         .bind(until)
         .fetch_all(&self.pool)

@@ -3,17 +3,18 @@
 use super::audit::{self, Entry};
 use super::schedule::record_exit;
 use super::visits::VISIT_COLUMNS;
-use super::{next_version, SqliteStore};
+use super::{next_version, Backend};
+use super::{q, Db};
 use crate::{Generated, Plans, StoreError, StoreResult};
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use domain::plan::{format_weekdays, parse_months, parse_weekdays, Frequency, ServicePlan};
 use domain::{Visit, VisitStatus};
-use sqlx::{Sqlite, Transaction};
+use sqlx::Transaction;
 use std::collections::BTreeSet;
 use uuid::Uuid;
 
-type Tx<'a> = Transaction<'a, Sqlite>;
+type Tx<'a> = Transaction<'a, Db>;
 
 const PLAN_COLUMNS: &str = "id, customer_id, service_type, frequency, interval_count, \
      preferred_days, months, window_start, window_end, technician_id, starts_on, ends_on, version";
@@ -57,9 +58,9 @@ impl PlanRow {
 }
 
 async fn plan_in(tx: &mut Tx<'_>, id: Uuid) -> StoreResult<Option<ServicePlan>> {
-    let row: Option<PlanRow> = sqlx::query_as(&format!(
+    let row: Option<PlanRow> = sqlx::query_as(q(&format!(
         "SELECT {PLAN_COLUMNS} FROM service_plans WHERE id = ?"
-    ))
+    )))
     .bind(id)
     .fetch_optional(&mut **tx)
     .await?;
@@ -69,12 +70,12 @@ async fn plan_in(tx: &mut Tx<'_>, id: Uuid) -> StoreResult<Option<ServicePlan>> 
 /// Removes an unstarted visit that nobody has worked on. One with notes, promises or a
 /// continuity break is left for the dispatcher; returns whether it went.
 async fn remove_visit(tx: &mut Tx<'_>, visit: &Visit) -> StoreResult<bool> {
-    let gone = sqlx::query(
+    let gone = sqlx::query(q(
         "DELETE FROM visits WHERE id = ?1 AND status = 'scheduled'
            AND NOT EXISTS (SELECT 1 FROM visit_notes WHERE visit_id = ?1)
            AND NOT EXISTS (SELECT 1 FROM promises WHERE visit_id = ?1)
            AND NOT EXISTS (SELECT 1 FROM continuity_breaks WHERE visit_id = ?1)",
-    )
+    ))
     .bind(visit.id)
     .execute(&mut **tx)
     .await?;
@@ -95,11 +96,12 @@ async fn follow_plan(
     visit: &Visit,
     at: DateTime<Utc>,
 ) -> StoreResult<bool> {
-    let (deliberate,): (bool,) =
-        sqlx::query_as("SELECT EXISTS (SELECT 1 FROM continuity_breaks WHERE visit_id = ?)")
-            .bind(visit.id)
-            .fetch_one(&mut **tx)
-            .await?;
+    let (deliberate,): (bool,) = sqlx::query_as(q(
+        "SELECT EXISTS (SELECT 1 FROM continuity_breaks WHERE visit_id = ?)",
+    ))
+    .bind(visit.id)
+    .fetch_one(&mut **tx)
+    .await?;
     let technician = if deliberate {
         visit.technician_id
     } else {
@@ -114,10 +116,10 @@ async fn follow_plan(
         record_exit(tx, old, visit.id).await?;
     }
     let version = next_version(tx).await?;
-    sqlx::query(
+    sqlx::query(q(
         "UPDATE visits SET window_start = ?, window_end = ?, technician_id = ?, updated_at = ?,
             version = ? WHERE id = ?",
-    )
+    ))
     .bind(plan.window_start)
     .bind(plan.window_end)
     .bind(technician)
@@ -130,7 +132,7 @@ async fn follow_plan(
 }
 
 #[async_trait]
-impl Plans for SqliteStore {
+impl Plans for Backend {
     async fn save_plan(
         &self,
         plan: ServicePlan,
@@ -148,7 +150,7 @@ impl Plans for SqliteStore {
             ));
         }
         let version = next_version(&mut tx).await?;
-        sqlx::query(
+        sqlx::query(q(
             "INSERT INTO service_plans (id, customer_id, service_type, frequency, interval_count,
                 preferred_days, months, window_start, window_end, technician_id, starts_on,
                 ends_on, created_at, updated_at, version)
@@ -157,7 +159,7 @@ impl Plans for SqliteStore {
                 interval_count = ?5, preferred_days = ?6, months = ?7, window_start = ?8,
                 window_end = ?9, technician_id = ?10, starts_on = ?11, ends_on = ?12,
                 updated_at = ?13, version = ?14",
-        )
+        ))
         .bind(plan.id)
         .bind(plan.customer_id)
         .bind(plan.service_type.trim())
@@ -205,9 +207,9 @@ impl Plans for SqliteStore {
     }
 
     async fn plans_of(&self, customer_id: Uuid) -> StoreResult<Vec<ServicePlan>> {
-        let rows: Vec<PlanRow> = sqlx::query_as(&format!(
+        let rows: Vec<PlanRow> = sqlx::query_as(q(&format!(
             "SELECT {PLAN_COLUMNS} FROM service_plans WHERE customer_id = ? ORDER BY starts_on, id"
-        ))
+        )))
         .bind(customer_id)
         .fetch_all(&self.pool)
         .await?;
@@ -215,9 +217,9 @@ impl Plans for SqliteStore {
     }
 
     async fn all_plans(&self) -> StoreResult<Vec<ServicePlan>> {
-        let rows: Vec<PlanRow> = sqlx::query_as(&format!(
+        let rows: Vec<PlanRow> = sqlx::query_as(q(&format!(
             "SELECT {PLAN_COLUMNS} FROM service_plans ORDER BY id"
-        ))
+        )))
         .fetch_all(&self.pool)
         .await?;
         Ok(rows.into_iter().map(PlanRow::into_plan).collect())
@@ -237,22 +239,22 @@ impl Plans for SqliteStore {
         let dates: BTreeSet<NaiveDate> = plan.occurrences(from, to).into_iter().collect();
         // The plan's own visits from `from` on, keyed by which plan date each one is.
         let existing: Vec<(NaiveDate, Visit)> = {
-            let rows: Vec<(NaiveDate, Uuid)> = sqlx::query_as(
-                "SELECT plan_occurrence, id FROM visits
-                 WHERE plan_id = ? AND plan_occurrence >= ? AND plan_occurrence <= ?",
-            )
-            .bind(plan_id)
-            .bind(from)
-            .bind(to)
-            .fetch_all(&mut *tx)
-            .await?;
+            let rows: Vec<(NaiveDate, Uuid)> =
+                sqlx::query_as(q("SELECT plan_occurrence, id FROM visits
+                 WHERE plan_id = ? AND plan_occurrence >= ? AND plan_occurrence <= ?"))
+                .bind(plan_id)
+                .bind(from)
+                .bind(to)
+                .fetch_all(&mut *tx)
+                .await?;
             let mut visits = vec![];
             for (occurrence, id) in rows {
-                let visit: Visit =
-                    sqlx::query_as(&format!("SELECT {VISIT_COLUMNS} FROM visits WHERE id = ?"))
-                        .bind(id)
-                        .fetch_one(&mut *tx)
-                        .await?;
+                let visit: Visit = sqlx::query_as(q(&format!(
+                    "SELECT {VISIT_COLUMNS} FROM visits WHERE id = ?"
+                )))
+                .bind(id)
+                .fetch_one(&mut *tx)
+                .await?;
                 visits.push((occurrence, visit));
             }
             visits
@@ -272,21 +274,20 @@ impl Plans for SqliteStore {
         }
         for date in dates.difference(&had) {
             let version = next_version(&mut tx).await?;
-            let (position,): (i64,) = sqlx::query_as(
-                "SELECT COALESCE(MAX(position) + 1, 0) FROM visits
-                 WHERE technician_id IS ? AND scheduled_on = ?",
-            )
-            .bind(plan.technician_id)
-            .bind(date)
-            .fetch_one(&mut *tx)
-            .await?;
-            let inserted = sqlx::query(
+            let (position,): (i64,) =
+                sqlx::query_as(q("SELECT COALESCE(MAX(position) + 1, 0) FROM visits
+                 WHERE technician_id IS NOT DISTINCT FROM ? AND scheduled_on = ?"))
+                .bind(plan.technician_id)
+                .bind(date)
+                .fetch_one(&mut *tx)
+                .await?;
+            let inserted = sqlx::query(q(
                 "INSERT INTO visits (id, customer_id, plan_id, plan_occurrence, technician_id,
                     scheduled_on, window_start, window_end, position, status, created_at,
                     updated_at, version)
                  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'scheduled', ?, ?, ?)
                  ON CONFLICT (plan_id, plan_occurrence) DO NOTHING",
-            )
+            ))
             .bind(domain::new_id())
             .bind(plan.customer_id)
             .bind(plan.id)

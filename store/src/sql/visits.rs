@@ -1,5 +1,6 @@
 use super::audit::{self, Entry};
-use super::{next_version, SqliteStore};
+use super::q;
+use super::{next_version, Backend};
 use crate::{NewVisit, StoreError, StoreResult, Visits};
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -12,17 +13,17 @@ pub(super) const VISIT_COLUMNS: &str =
      priorities_acknowledged_at";
 
 #[async_trait]
-impl Visits for SqliteStore {
+impl Visits for Backend {
     async fn create_visit(&self, v: NewVisit, at: DateTime<Utc>) -> StoreResult<Visit> {
         let mut tx = self.pool.begin().await?;
         let version = next_version(&mut tx).await?;
-        let visit: Visit = sqlx::query_as(&format!(
+        let visit: Visit = sqlx::query_as(q(&format!(
             "INSERT INTO visits (id, customer_id, technician_id, scheduled_on, window_start,
                 window_end, position, status, arrived_at, departed_at, skip_reason,
                 created_at, updated_at, version, plan_id, plan_occurrence)
              VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
              RETURNING {VISIT_COLUMNS}"
-        ))
+        )))
         .bind(v.id)
         .bind(v.customer_id)
         .bind(v.technician_id)
@@ -57,11 +58,11 @@ impl Visits for SqliteStore {
     }
 
     async fn technician_day(&self, technician_id: Uuid, day: NaiveDate) -> StoreResult<Vec<Visit>> {
-        Ok(sqlx::query_as(&format!(
+        Ok(sqlx::query_as(q(&format!(
             "SELECT {VISIT_COLUMNS} FROM visits
              WHERE technician_id = ? AND scheduled_on = ?
              ORDER BY position, window_start"
-        ))
+        )))
         .bind(technician_id)
         .bind(day)
         .fetch_all(&self.pool)
@@ -73,10 +74,10 @@ impl Visits for SqliteStore {
         customer_id: Uuid,
         limit: i64,
     ) -> StoreResult<Vec<domain::sync::VisitNote>> {
-        Ok(sqlx::query_as(
+        Ok(sqlx::query_as(q(
             "SELECT id, visit_id, customer_id, author_id, body, written_at, version FROM visit_notes
              WHERE customer_id = ? ORDER BY written_at DESC, id DESC LIMIT ?",
-        )
+        ))
         .bind(customer_id)
         .bind(limit)
         .fetch_all(&self.pool)
@@ -89,11 +90,11 @@ impl Visits for SqliteStore {
         from: NaiveDate,
         to: NaiveDate,
     ) -> StoreResult<Vec<Visit>> {
-        Ok(sqlx::query_as(&format!(
+        Ok(sqlx::query_as(q(&format!(
             "SELECT {VISIT_COLUMNS} FROM visits
              WHERE customer_id = ? AND scheduled_on BETWEEN ? AND ?
              ORDER BY scheduled_on, position"
-        ))
+        )))
         .bind(customer_id)
         .bind(from)
         .bind(to)

@@ -1,4 +1,5 @@
-use super::SqliteStore;
+use super::q;
+use super::Backend;
 use crate::{NewUser, StoreError, StoreResult, Users};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -8,14 +9,14 @@ use uuid::Uuid;
 const USER_COLUMNS: &str = "id, email, name, role";
 
 #[async_trait]
-impl Users for SqliteStore {
+impl Users for Backend {
     async fn create_user(&self, user: NewUser, at: DateTime<Utc>) -> StoreResult<UserSummary> {
         let id = new_id();
         let email = user.email.trim().to_lowercase();
-        sqlx::query(
+        sqlx::query(q(
             "INSERT INTO users (id, email, name, role, password_hash, created_at)
              VALUES (?, ?, ?, ?, ?, ?)",
-        )
+        ))
         .bind(id)
         .bind(&email)
         .bind(user.name.trim())
@@ -36,20 +37,19 @@ impl Users for SqliteStore {
     }
 
     async fn user_count(&self) -> StoreResult<i64> {
-        let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM users")
+        let (n,): (i64,) = sqlx::query_as(q("SELECT COUNT(*) FROM users"))
             .fetch_one(&self.pool)
             .await?;
         Ok(n)
     }
 
     async fn find_login(&self, email: &str) -> StoreResult<Option<(UserSummary, String)>> {
-        let row: Option<(Uuid, String, String, Role, String)> = sqlx::query_as(
-            "SELECT id, email, name, role, password_hash FROM users
-             WHERE email = ? AND disabled_at IS NULL",
-        )
-        .bind(email.trim().to_lowercase())
-        .fetch_optional(&self.pool)
-        .await?;
+        let row: Option<(Uuid, String, String, Role, String)> =
+            sqlx::query_as(q("SELECT id, email, name, role, password_hash FROM users
+             WHERE email = ? AND disabled_at IS NULL"))
+            .bind(email.trim().to_lowercase())
+            .fetch_optional(&self.pool)
+            .await?;
         Ok(row.map(|(id, email, name, role, hash)| {
             (
                 UserSummary {
@@ -65,7 +65,7 @@ impl Users for SqliteStore {
 
     async fn get_user(&self, id: Uuid) -> StoreResult<Option<UserSummary>> {
         Ok(
-            sqlx::query_as(&format!("SELECT {USER_COLUMNS} FROM users WHERE id = ?"))
+            sqlx::query_as(q(&format!("SELECT {USER_COLUMNS} FROM users WHERE id = ?")))
                 .bind(id)
                 .fetch_optional(&self.pool)
                 .await?,
@@ -73,11 +73,11 @@ impl Users for SqliteStore {
     }
 
     async fn list_users(&self, role: Option<Role>) -> StoreResult<Vec<UserSummary>> {
-        Ok(sqlx::query_as(&format!(
+        Ok(sqlx::query_as(q(&format!(
             "SELECT {USER_COLUMNS} FROM users
              WHERE disabled_at IS NULL AND (? IS NULL OR role = ?)
              ORDER BY name"
-        ))
+        )))
         .bind(role)
         .bind(role)
         .fetch_all(&self.pool)
@@ -85,11 +85,11 @@ impl Users for SqliteStore {
     }
 
     async fn all_users(&self) -> StoreResult<Vec<UserSummary>> {
-        Ok(
-            sqlx::query_as(&format!("SELECT {USER_COLUMNS} FROM users ORDER BY name"))
-                .fetch_all(&self.pool)
-                .await?,
-        )
+        Ok(sqlx::query_as(q(&format!(
+            "SELECT {USER_COLUMNS} FROM users ORDER BY name"
+        )))
+        .fetch_all(&self.pool)
+        .await?)
     }
 
     async fn set_user_disabled(
@@ -97,7 +97,7 @@ impl Users for SqliteStore {
         id: Uuid,
         disabled_at: Option<DateTime<Utc>>,
     ) -> StoreResult<()> {
-        let done = sqlx::query("UPDATE users SET disabled_at = ? WHERE id = ?")
+        let done = sqlx::query(q("UPDATE users SET disabled_at = ? WHERE id = ?"))
             .bind(disabled_at)
             .bind(id)
             .execute(&self.pool)

@@ -1,12 +1,13 @@
 //! The promise ledger and the call log.
 
 use super::audit::{self, Entry};
-use super::{next_version, SqliteStore};
+use super::{next_version, Backend};
+use super::{q, Db};
 use crate::{Call, NewPromise, PromiseFilter, Promises, StoreError, StoreResult};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use domain::{new_id, Promise, PromiseStatus};
-use sqlx::{Sqlite, Transaction};
+use sqlx::Transaction;
 use uuid::Uuid;
 
 pub(super) const PROMISE_COLUMNS: &str = "id, customer_id, owner_id, text, due_on, status, \
@@ -15,17 +16,17 @@ pub(super) const PROMISE_COLUMNS: &str = "id, customer_id, owner_id, text, due_o
 /// Inserts a promise inside the caller's transaction (a continuity break or a call makes one
 /// together with its own record).
 pub(super) async fn insert(
-    tx: &mut Transaction<'_, Sqlite>,
+    tx: &mut Transaction<'_, Db>,
     p: &NewPromise,
     at: DateTime<Utc>,
 ) -> StoreResult<Promise> {
     let version = next_version(tx).await?;
-    let promise: Promise = sqlx::query_as(&format!(
+    let promise: Promise = sqlx::query_as(q(&format!(
         "INSERT INTO promises (id, customer_id, owner_id, text, due_on, due_time, origin,
             visit_id, status, created_by_id, created_at, version)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'open', ?, ?, ?)
          RETURNING {PROMISE_COLUMNS}"
-    ))
+    )))
     .bind(p.id)
     .bind(p.customer_id)
     .bind(p.owner_id)
@@ -52,7 +53,7 @@ pub(super) async fn insert(
 }
 
 #[async_trait]
-impl Promises for SqliteStore {
+impl Promises for Backend {
     async fn create_promise(&self, promise: NewPromise, at: DateTime<Utc>) -> StoreResult<Promise> {
         let mut tx = self.pool.begin().await?;
         let promise = insert(&mut tx, &promise, at).await?;
@@ -61,9 +62,9 @@ impl Promises for SqliteStore {
     }
 
     async fn get_promise(&self, id: Uuid) -> StoreResult<Option<Promise>> {
-        Ok(sqlx::query_as(&format!(
+        Ok(sqlx::query_as(q(&format!(
             "SELECT {PROMISE_COLUMNS} FROM promises WHERE id = ?"
-        ))
+        )))
         .bind(id)
         .fetch_optional(&self.pool)
         .await?)
@@ -84,10 +85,10 @@ impl Promises for SqliteStore {
         }
         let mut tx = self.pool.begin().await?;
         let version = next_version(&mut tx).await?;
-        let closed: Option<Promise> = sqlx::query_as(&format!(
+        let closed: Option<Promise> = sqlx::query_as(q(&format!(
             "UPDATE promises SET status = ?, drop_reason = ?, closed_at = ?, version = ?
              WHERE id = ? AND status = 'open' RETURNING {PROMISE_COLUMNS}"
-        ))
+        )))
         .bind(status)
         .bind(&drop_reason)
         .bind(at)
@@ -121,12 +122,12 @@ impl Promises for SqliteStore {
     }
 
     async fn promises(&self, f: &PromiseFilter) -> StoreResult<Vec<Promise>> {
-        Ok(sqlx::query_as(&format!(
+        Ok(sqlx::query_as(q(&format!(
             "SELECT {PROMISE_COLUMNS} FROM promises
              WHERE (?1 IS NULL OR customer_id = ?1) AND (?2 IS NULL OR owner_id = ?2)
                AND (?3 IS NULL OR status = ?3) AND (?4 IS NULL OR due_on <= ?4)
              ORDER BY due_on, due_time, id"
-        ))
+        )))
         .bind(f.customer_id)
         .bind(f.owner_id)
         .bind(f.status)
@@ -148,11 +149,11 @@ impl Promises for SqliteStore {
             Some(p) => Some(insert(&mut tx, p, at).await?),
             None => None,
         };
-        let call: Call = sqlx::query_as(
+        let call: Call = sqlx::query_as(q(
             "INSERT INTO calls (id, customer_id, summary, promise_id, by_user_id, at)
              VALUES (?, ?, ?, ?, ?, ?)
              RETURNING id, customer_id, summary, promise_id, by_user_id, at",
-        )
+        ))
         .bind(new_id())
         .bind(customer_id)
         .bind(summary.trim())
@@ -174,10 +175,10 @@ impl Promises for SqliteStore {
     }
 
     async fn calls_of(&self, customer_id: Uuid) -> StoreResult<Vec<Call>> {
-        Ok(sqlx::query_as(
+        Ok(sqlx::query_as(q(
             "SELECT id, customer_id, summary, promise_id, by_user_id, at FROM calls
              WHERE customer_id = ? ORDER BY at DESC",
-        )
+        ))
         .bind(customer_id)
         .fetch_all(&self.pool)
         .await?)
