@@ -12,6 +12,15 @@ step() { printf '\n\033[1m==> %s (%ss)\033[0m\n' "$*" $(( $(date +%s) - started 
 step "setup"
 scripts/setup.sh --browser
 
+# Every store and HTTP test runs on SQLite, and on PostgreSQL too when TEST_DATABASE_URL names
+# a server the tests may create databases on (e.g. postgres://127.0.0.1:5432/test).
+if [[ -n "${TEST_DATABASE_URL:-}" ]]; then
+  backends="SQLite and PostgreSQL ($TEST_DATABASE_URL)"
+else
+  backends="SQLite only: TEST_DATABASE_URL is not set, so the PostgreSQL runs were skipped"
+fi
+echo "store and HTTP tests on: $backends"
+
 step "format"
 cargo fmt --all --check
 
@@ -34,4 +43,5 @@ step "browser tests"
 e2e_passed=$(awk '$2 == "passed" && $1 ~ /^[0-9]+$/ { n = $1 } END { print n + 0 }' "$logs/e2e.log")
 
 step "done"
+echo "store and HTTP tests ran on $backends"
 echo "rapport: $((rust_passed + e2e_passed)) passed, 0 failed"

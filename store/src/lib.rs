@@ -38,3 +38,25 @@ pub async fn connect(url: &str) -> StoreResult<DynStore> {
         )))
     }
 }
+
+/// Fault injection for tests: a pause between taking a version and committing, so concurrent
+/// writers' transactions overlap and would commit out of order if versions did not serialise
+/// them. Off (zero) unless a test turns it on.
+pub mod fault {
+    use std::sync::atomic::{AtomicU64, Ordering};
+
+    static COMMIT_DELAY_MS: AtomicU64 = AtomicU64::new(0);
+
+    /// Every write then waits up to `max_ms` (varying by version) before it commits.
+    pub fn delay_commits_for_tests(max_ms: u64) {
+        COMMIT_DELAY_MS.store(max_ms, Ordering::SeqCst);
+    }
+
+    pub(crate) async fn after_version_taken(version: i64) {
+        let max = COMMIT_DELAY_MS.load(Ordering::Relaxed);
+        if max > 0 {
+            let ms = (version.unsigned_abs() * 7919) % (max + 1);
+            tokio::time::sleep(std::time::Duration::from_millis(ms)).await;
+        }
+    }
+}

@@ -10,7 +10,9 @@ pub struct TestApp {
     pub store: DynStore,
     /// "sqlite" or "postgres".
     pub backend: &'static str,
-    _db: TestDb,
+    db_url: String,
+    /// The first instance owns the database; a second instance over it does not.
+    _db: Option<TestDb>,
 }
 
 /// The server on every backend this run covers (SQLite, and PostgreSQL when
@@ -37,7 +39,8 @@ pub async fn spawn_on(db: TestDb, demo: bool) -> TestApp {
         base,
         store,
         backend: db.backend,
-        _db: db,
+        db_url: db.url.clone(),
+        _db: Some(db),
     }
 }
 
@@ -51,6 +54,23 @@ pub fn client() -> Client {
 }
 
 impl TestApp {
+    /// Another server instance over the same database, as behind a load balancer.
+    pub async fn second_instance(&self) -> TestApp {
+        let app = Application::build(Config::for_tests(self.db_url.clone()), Clock::system())
+            .await
+            .expect("second instance builds");
+        let base = format!("http://{}", app.address());
+        let store = app.state.app.store.clone();
+        tokio::spawn(app.run_until_stopped());
+        TestApp {
+            base,
+            store,
+            backend: self.backend,
+            db_url: self.db_url.clone(),
+            _db: None,
+        }
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.base, path)
     }

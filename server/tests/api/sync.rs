@@ -695,3 +695,70 @@ async fn the_office_settles_a_conflict_and_cannot_save_over_a_newer_phone_edit()
         assert_eq!(mine.phone, "(555) 123-9999");
     }
 }
+
+#[tokio::test]
+async fn two_instances_over_one_database_serve_two_devices_that_converge() {
+    for a in spawn_apps(true).await {
+        eprintln!("backend: {}", a.backend);
+        let b = a.second_instance().await;
+        // Sam's phone talks to instance A, his tablet to instance B (a load balancer's choice).
+        let mut phone = Device::of(&a, SAM).await;
+        let mut tablet = Device::of(&b, SAM).await;
+        let visit = dorothys_visit_today(&a, &phone).await;
+
+        let from_phone: Vec<Mutation> = (0..5)
+            .map(|i| phone.mutation(note(visit, &format!("phone note {i}"))))
+            .collect();
+        let from_tablet: Vec<Mutation> = (0..5)
+            .map(|i| tablet.mutation(note(visit, &format!("tablet note {i}"))))
+            .collect();
+        let (p, t) = tokio::join!(phone.push(&a, &from_phone), tablet.push(&b, &from_tablet));
+        assert!(p.iter().chain(&t).all(|o| *o == Outcome::Applied));
+        // The phone re-sends through the other instance after a lost response: not twice.
+        let again = phone.push(&b, &from_phone).await;
+        assert!(again.iter().all(|o| *o == Outcome::Duplicate));
+        // Sam's tablet also marks the visit on site through B; the phone sees it through A.
+        let arrive = tablet.mutation(Change::AdvanceVisit {
+            visit_id: visit,
+            status: VisitStatus::OnSite,
+            at: Utc::now(),
+            skip_reason: None,
+        });
+        assert_eq!(tablet.push(&b, &[arrive]).await, [Outcome::Applied]);
+
+        // Each device pulls from the instance it did not push to, and both end up the same.
+        let mut caches = vec![];
+        for (device, instance) in [(&phone, &b), (&tablet, &a)] {
+            let mut cache = client::Cache::default();
+            let (pages, _) = device.pull_all(instance, 0, 50).await;
+            pages.iter().for_each(|p| cache.apply_pull(p));
+            caches.push(cache);
+        }
+        let notes = |c: &client::Cache| {
+            let mut bodies: Vec<String> = c.notes_of(visit).into_iter().map(|n| n.body).collect();
+            bodies.sort();
+            bodies
+        };
+        assert_eq!(notes(&caches[0]).len(), 10);
+        assert_eq!(notes(&caches[0]), notes(&caches[1]));
+        assert_eq!(caches[0].visits[&visit], caches[1].visits[&visit]);
+        assert_eq!(caches[0].visits[&visit].status, VisitStatus::OnSite);
+
+        // The office, on instance B, sees each of the ten notes exactly once.
+        let office = b.login_as(OFFICE).await;
+        let dorothy = caches[0].visits[&visit].customer_id.to_string();
+        let detail = json(
+            b.call(&office, "customers/get", &[("id", &dorothy)]).await,
+            200,
+        )
+        .await;
+        let bodies: Vec<&str> = detail["notes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|n| n[0]["body"].as_str().unwrap())
+            .filter(|b| b.contains(" note "))
+            .collect();
+        assert_eq!(bodies.len(), 10, "{bodies:?}");
+    }
+}

@@ -84,5 +84,6 @@ async fn next_version(tx: &mut Transaction<'_, Postgres>) -> StoreResult<i64> {
         sqlx::query_as("UPDATE org_state SET version = version + 1 WHERE id = 1 RETURNING version")
             .fetch_one(&mut **tx)
             .await?;
+    crate::fault::after_version_taken(version).await;
     Ok(version)
 }
