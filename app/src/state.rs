@@ -2,7 +2,7 @@
 //! user. Server only.
 
 use crate::error::AppError;
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, SubsecRound, Utc};
 use domain::{Role, UserSummary};
 use leptos::prelude::*;
 use std::sync::Arc;
@@ -13,8 +13,10 @@ use store::DynStore;
 pub struct Clock(Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>);
 
 impl Clock {
+    /// The system clock, to the microsecond: PostgreSQL keeps no finer, so an installation
+    /// reads back the same instants whichever database it runs on (and after a copy).
     pub fn system() -> Clock {
-        Clock(Arc::new(Utc::now))
+        Clock(Arc::new(|| Utc::now().trunc_subsecs(6)))
     }
     pub fn fixed(at: DateTime<Utc>) -> Clock {
         Clock(Arc::new(move || at))
@@ -24,7 +26,7 @@ impl Clock {
     pub fn adjustable(offset_seconds: Arc<std::sync::atomic::AtomicI64>) -> Clock {
         Clock(Arc::new(move || {
             let offset = offset_seconds.load(std::sync::atomic::Ordering::SeqCst);
-            Utc::now() + chrono::Duration::seconds(offset)
+            Utc::now().trunc_subsecs(6) + chrono::Duration::seconds(offset)
         }))
     }
     pub fn now(&self) -> DateTime<Utc> {

@@ -55,6 +55,13 @@ pub enum Command {
         #[arg(long)]
         name: String,
     },
+    /// Copies this installation's SQLite database (DATABASE_URL) into an empty PostgreSQL
+    /// database, keeping every id and version; then start the server with the new URL.
+    CopyToPostgres {
+        /// The target, e.g. postgres://rapport@db.example/rapport
+        #[arg(long)]
+        to: String,
+    },
 }
 
 impl Config {

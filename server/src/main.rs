@@ -13,6 +13,20 @@ async fn main() -> anyhow::Result<()> {
         .with_env_filter(EnvFilter::try_new(&config.log).unwrap_or_else(|_| EnvFilter::new("info")))
         .init();
 
+    if let Some(Command::CopyToPostgres { to }) = &config.command {
+        if !config.database_url.starts_with("sqlite:") {
+            anyhow::bail!("DATABASE_URL must name the SQLite database to copy from");
+        }
+        let report = store::copy::sqlite_to_postgres(&config.database_url, to)
+            .await
+            .context("copying to PostgreSQL")?;
+        for (table, rows) in report {
+            println!("{table:<20} {rows:>8} rows");
+        }
+        println!("Copied. Start Rapport with DATABASE_URL={to}");
+        return Ok(());
+    }
+
     if let Some(Command::CreateAdmin { email, name }) = &config.command {
         let password = match std::env::var("RAPPORT_ADMIN_PASSWORD") {
             Ok(p) => p,

@@ -8,6 +8,7 @@
 // On purpose: each file in `src/sql/` is compiled once per backend (see `sqlite/mod.rs`).
 #![allow(clippy::duplicate_mod)]
 
+pub mod copy;
 pub mod demo;
 mod error;
 pub mod password;
