@@ -83,22 +83,32 @@ impl AppState {
             return Ok(None);
         }
         let id = parse_id(raw, "technician")?;
-        match self.store.get_user(id).await? {
-            Some(u) if u.role == Role::Technician => Ok(Some(id)),
-            _ => Err(with_status(AppError::Invalid(
+        // Active ones only: someone who has left can no longer be sent anywhere.
+        let active = self.store.list_users(Some(Role::Technician)).await?;
+        if active.iter().any(|u| u.id == id) {
+            Ok(Some(id))
+        } else {
+            Err(with_status(AppError::Invalid(
                 "Choose one of the technicians.".into(),
-            ))),
+            )))
         }
     }
 }
 
 /// A date from a form or URL ("2026-03-10"), with a message a person can act on.
 pub fn parse_date(raw: &str, what: &str) -> Result<NaiveDate, AppError> {
-    raw.trim().parse().map_err(|_| {
+    let date: NaiveDate = raw.trim().parse().map_err(|_| {
         with_status(AppError::Invalid(format!(
             "{raw:?} is not a date; give the {what} as YYYY-MM-DD."
         )))
-    })
+    })?;
+    // Far-off years are typing mistakes, and date arithmetic near chrono's limits would panic.
+    if !(2000..=2200).contains(&chrono::Datelike::year(&date)) {
+        return Err(with_status(AppError::Invalid(format!(
+            "{date} is out of range; give a {what} between the years 2000 and 2200."
+        ))));
+    }
+    Ok(date)
 }
 
 /// An optional time of day from a form ("17:00"); empty means none.

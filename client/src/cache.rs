@@ -17,6 +17,10 @@ pub struct Cache {
     pub visits: BTreeMap<Uuid, Visit>,
     pub notes: BTreeMap<Uuid, VisitNote>,
     pub promises: BTreeMap<Uuid, Promise>,
+    /// The days the last pull covered; the next pull says where it ended, so visits whose day
+    /// has since come into the window are sent even though they were written long ago.
+    #[serde(default)]
+    pub window: Option<(NaiveDate, NaiveDate)>,
 }
 
 impl Cache {
@@ -44,10 +48,17 @@ impl Cache {
             self.promises.insert(p.id, p.clone());
         }
         if let Some((from, to)) = page.window {
-            self.visits
-                .retain(|_, v| v.version == 0 || (from..=to).contains(&v.scheduled_on));
+            self.window = Some((from, to));
+            // Pruning waits for the last page: a visit that left on this page may come back on
+            // the next one, and its customer's notes must not be dropped in between.
+            if !page.more {
+                self.visits
+                    .retain(|_, v| v.version == 0 || (from..=to).contains(&v.scheduled_on));
+            }
         }
-        self.drop_out_of_scope();
+        if !page.more {
+            self.drop_out_of_scope();
+        }
     }
 
     /// Forgets customers this phone no longer has a visit for, with everything about them,

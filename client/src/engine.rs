@@ -42,7 +42,12 @@ pub enum TransportError {
 #[allow(async_fn_in_trait)]
 pub trait Transport {
     async fn push(&self, request: &PushRequest) -> Result<PushResponse, TransportError>;
-    async fn pull(&self, cursor: i64) -> Result<PullResponse, TransportError>;
+    /// `known_to`: the last day of the window the device already holds (see `Engine::known_to`).
+    async fn pull(
+        &self,
+        cursor: i64,
+        known_to: Option<chrono::NaiveDate>,
+    ) -> Result<PullResponse, TransportError>;
 }
 
 /// A mutation the server refused, and why.
@@ -197,7 +202,7 @@ impl<S: Storage> Engine<S> {
             self.settle(&response);
         }
         loop {
-            let page = transport.pull(self.state.cursor).await?;
+            let page = transport.pull(self.state.cursor, self.known_to()).await?;
             if !self.apply_page(&page) {
                 return Ok(());
             }
@@ -241,6 +246,12 @@ impl<S: Storage> Engine<S> {
         // A failed save loses nothing: what was acknowledged but not forgotten is answered
         // `duplicate` next time.
         let _ = self.save(&self.state);
+    }
+
+    /// The last day of the window this device holds; the server sends visits dated after it
+    /// (they came into the window as the days passed) whatever their version.
+    pub fn known_to(&self) -> Option<chrono::NaiveDate> {
+        self.state.cache.window.map(|(_, to)| to)
     }
 
     /// The cursor to pull from.

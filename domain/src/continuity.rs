@@ -216,6 +216,15 @@ impl RiskInputs {
                 plural(self.continuity.completed, "visit", "visits")
             ));
         }
+        let not_assigned = self.continuity.completed - self.continuity.by_assigned;
+        if not_assigned > 0 && self.continuity.technicians <= 1 {
+            // One face, but not the assigned one (or nobody is assigned): say so.
+            reasons.push(format!(
+                "{} of the last {} by someone other than their technician",
+                not_assigned,
+                plural(self.continuity.completed, "visit", "visits")
+            ));
+        }
         if self.breaks > 0 {
             reasons.push(plural(self.breaks, "continuity break", "continuity breaks"));
         }
@@ -345,9 +354,22 @@ mod tests {
             inputs(2, "Dorothy's Gift Shop", 4, 5, 2, 0, 0),
             inputs(3, "Skips Inc", 1, 10, 0, 0, 2),
             inputs(4, "Waiting Ltd", 1, 10, 0, 1, 0),
+            inputs(5, "Stranger Co", 1, 7, 0, 0, 0),
         ]);
         let names: Vec<&str> = ranked.iter().map(|r| r.customer_name.as_str()).collect();
-        assert_eq!(names, ["Dorothy's Gift Shop", "Waiting Ltd", "Skips Inc"]);
+        assert_eq!(
+            names,
+            [
+                "Dorothy's Gift Shop",
+                "Stranger Co",
+                "Waiting Ltd",
+                "Skips Inc"
+            ]
+        );
+        assert_eq!(
+            ranked[1].reasons,
+            ["3 of the last 10 visits by someone other than their technician"]
+        );
         assert_eq!(
             ranked[0].reasons,
             ["4 technicians in the last 10 visits", "2 continuity breaks"]

@@ -62,6 +62,8 @@ pub struct PullQuery {
     #[serde(default)]
     cursor: i64,
     limit: Option<usize>,
+    /// The last day of the window the device holds (from its previous pull).
+    known_to: Option<chrono::NaiveDate>,
 }
 
 pub async fn pull(
@@ -83,6 +85,7 @@ pub async fn pull(
         technician_id: (user.role == Role::Technician).then_some(user.id),
         from: today - Duration::days(WINDOW_DAYS_BACK),
         to: today + Duration::days(WINDOW_DAYS_AHEAD),
+        entered_after: query.known_to,
     };
     let limit = query.limit.unwrap_or(DEFAULT_PAGE);
     Ok(Json(

@@ -117,10 +117,13 @@ pub trait Customers: Send + Sync {
         by: Option<Uuid>,
         at: DateTime<Utc>,
     ) -> StoreResult<Customer>;
+    /// `expected_version`: the version the editor started from; if the customer has changed
+    /// since, the edit is refused (`Conflict`) rather than overwriting the newer change.
     async fn update_customer(
         &self,
         id: Uuid,
         draft: CustomerDraft,
+        expected_version: Option<i64>,
         by: Option<Uuid>,
         at: DateTime<Utc>,
     ) -> StoreResult<Customer>;
@@ -223,6 +226,10 @@ pub struct PullScope {
     /// Visits on these days (inclusive) are in the window.
     pub from: NaiveDate,
     pub to: NaiveDate,
+    /// The last day of the window the device already holds. A technician's visits dated
+    /// after it (up to `to`) came into the window as the days passed: they are sent whatever
+    /// their version, since the cursor went past them while they were still out of the window.
+    pub entered_after: Option<NaiveDate>,
 }
 
 #[async_trait]

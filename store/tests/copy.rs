@@ -58,6 +58,7 @@ async fn a_sqlite_installation_copies_to_postgresql_and_carries_on_there() {
             technician_id,
             from: today - Duration::days(7),
             to: today + Duration::days(14),
+            entered_after: None,
         };
         assert_eq!(
             sqlite.pull(&scope, 0, 5000).await.unwrap(),
@@ -75,6 +76,7 @@ async fn a_sqlite_installation_copies_to_postgresql_and_carries_on_there() {
         technician_id: None,
         from: today,
         to: today,
+        entered_after: None,
     };
     let cursor = pg.pull(&today_only, 0, 5000).await.unwrap().cursor;
     let added = pg

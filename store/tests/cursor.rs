@@ -34,6 +34,7 @@ async fn concurrent_writers_on_two_instances_never_make_a_puller_miss_a_change()
             technician_id: None,
             from: Utc::now().date_naive(),
             to: Utc::now().date_naive(),
+            entered_after: None,
         };
 
         // Writers: new priorities and edits of them, spread over both instances.

@@ -134,6 +134,7 @@ async fn pull(store: &DynStore, technician: Uuid, cursor: i64) -> PullResponse {
         technician_id: Some(technician),
         from: d(2026, 3, 1),
         to: d(2026, 4, 30),
+        entered_after: None,
     };
     let page = store.pull(&scope, cursor, 5000).await.unwrap();
     assert!(!page.more, "one page is enough for these tests");
@@ -1098,5 +1099,133 @@ async fn the_demo_puts_dorothy_at_the_top_of_the_at_risk_list() {
         let breaks = t.store.continuity_breaks(top.customer_id).await.unwrap();
         assert_eq!(breaks.len(), 1, "{breaks:?}");
         assert_eq!(breaks[0].reason, BreakReason::Vacation);
+    }
+}
+
+#[tokio::test]
+async fn visits_generated_long_ago_reach_the_phone_when_their_day_comes_into_the_window() {
+    for t in stores().await {
+        eprintln!("backend: {}", t.db.backend);
+        let office = user(&t.store, "office@example.com", Role::Office).await;
+        let sam = user(&t.store, "sam@example.com", Role::Technician).await;
+        let c = customer(&t.store, "Hillside Bakery", Some(sam.id)).await;
+        let plan = weekly_plan(c.id, sam.id, d(2026, 3, 3), vec![Weekday::Tue]);
+        let plan = t.store.save_plan(plan, office.id, at(1)).await.unwrap();
+        // Eight weeks generated on 2 March.
+        t.store
+            .generate_visits(plan.id, d(2026, 3, 2), d(2026, 4, 26), at(2))
+            .await
+            .unwrap();
+
+        // The phone syncs on 2 March: its window ends on 16 March.
+        let window = |today: NaiveDate, known_to| PullScope {
+            technician_id: Some(sam.id),
+            from: today - Duration::days(7),
+            to: today + Duration::days(14),
+            entered_after: known_to,
+        };
+        let mut cache = client::Cache::default();
+        let first = t
+            .store
+            .pull(&window(d(2026, 3, 2), None), 0, 5000)
+            .await
+            .unwrap();
+        cache.apply_pull(&first);
+        let held = |cache: &client::Cache| {
+            let mut days: Vec<NaiveDate> = cache.visits.values().map(|v| v.scheduled_on).collect();
+            days.sort();
+            days
+        };
+        assert_eq!(held(&cache), [d(2026, 3, 3), d(2026, 3, 10)]);
+
+        // Later that day the customer mentions a priority: the phone's cursor moves past every
+        // version written so far, the far-off visits' included.
+        t.store
+            .add_priority(store::NewPriority {
+                id: new_id(),
+                customer_id: c.id,
+                draft: domain::PriorityDraft {
+                    text: "Ovens run all morning".into(),
+                    pinned: false,
+                },
+                heard_by_id: sam.id,
+                heard_role: Role::Technician,
+                heard_at: at(3),
+            })
+            .await
+            .unwrap();
+        let same_day = t
+            .store
+            .pull(
+                &window(d(2026, 3, 2), cache.window.map(|(_, to)| to)),
+                first.cursor,
+                5000,
+            )
+            .await
+            .unwrap();
+        cache.apply_pull(&same_day);
+        assert_eq!(same_day.priorities.len(), 1);
+
+        // A week later nothing was written, but 17 March has come into the window.
+        let known_to = cache.window.map(|(_, to)| to);
+        assert_eq!(known_to, Some(d(2026, 3, 16)));
+        let later = t
+            .store
+            .pull(&window(d(2026, 3, 9), known_to), same_day.cursor, 5000)
+            .await
+            .unwrap();
+        cache.apply_pull(&later);
+        // The window is now 2–23 March: 17 March arrived.
+        assert_eq!(
+            held(&cache),
+            [d(2026, 3, 3), d(2026, 3, 10), d(2026, 3, 17)]
+        );
+        // Without saying what it held, the phone would not have been sent the 17th.
+        let blind = t
+            .store
+            .pull(&window(d(2026, 3, 9), None), same_day.cursor, 5000)
+            .await
+            .unwrap();
+        assert!(blind.visits.is_empty());
+    }
+}
+
+#[tokio::test]
+async fn regenerating_an_unchanged_plan_leaves_the_dispatchers_moves_alone() {
+    for t in stores().await {
+        eprintln!("backend: {}", t.db.backend);
+        let office = user(&t.store, "office@example.com", Role::Office).await;
+        let sam = user(&t.store, "sam@example.com", Role::Technician).await;
+        let priya = user(&t.store, "priya@example.com", Role::Technician).await;
+        // No assigned technician: giving a visit to Priya is no continuity break.
+        let c = customer(&t.store, "Corner Hardware", None).await;
+        let plan = weekly_plan(c.id, sam.id, d(2026, 3, 3), vec![Weekday::Tue]);
+        let plan = t.store.save_plan(plan, office.id, at(1)).await.unwrap();
+        let (from, to) = (d(2026, 3, 2), d(2026, 4, 26));
+        t.store
+            .generate_visits(plan.id, from, to, at(1))
+            .await
+            .unwrap();
+        let day = d(2026, 3, 24);
+        let visit = t.store.customer_visits(c.id, day, day).await.unwrap()[0].id;
+        let mv = VisitMove {
+            visit_id: visit,
+            technician_id: Some(priya.id),
+            day,
+            position: None,
+            by: office.id,
+            continuity_break: None,
+        };
+        t.store.move_visit(mv, at(2)).await.unwrap();
+
+        // The hourly roll-forward runs: the plan has not changed, so the move stands.
+        let report = t
+            .store
+            .generate_visits(plan.id, from, to, at(3))
+            .await
+            .unwrap();
+        assert_eq!(report, Generated::default());
+        let after = t.store.get_visit(visit).await.unwrap().unwrap();
+        assert_eq!(after.technician_id, Some(priya.id));
     }
 }

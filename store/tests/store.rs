@@ -160,14 +160,14 @@ async fn every_write_stamps_a_new_version() {
         };
         let c2 = t
             .store
-            .update_customer(c1.id, draft, None, at(3))
+            .update_customer(c1.id, draft, None, None, at(3))
             .await
             .unwrap();
         assert!(c2.version > c1.version);
         assert_eq!(c2.name, "A2");
         let missing = t
             .store
-            .update_customer(new_id(), CustomerDraft::default(), None, at(3))
+            .update_customer(new_id(), CustomerDraft::default(), None, None, at(3))
             .await;
         assert!(matches!(missing, Err(StoreError::NotFound(_))));
     }

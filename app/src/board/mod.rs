@@ -208,6 +208,11 @@ mod ssr {
         let state = app_state()?;
         let me = require_role(OFFICE_ROLES)?;
         let check = check(&form.visit_id, &form.technician, &form.date).await?;
+        if check.date < state.today() {
+            return Err(with_status(AppError::Invalid(
+                "That day has passed; choose today or a day to come.".into(),
+            )));
+        }
         let position = match form.position.as_deref().map(str::trim) {
             None | Some("") => None,
             Some(raw) => Some(raw.parse::<usize>().map_err(|_| {

@@ -286,6 +286,7 @@ fn ContinuityGuard(check: MoveCheck, mover: ServerAction<MoveVisit>) -> impl Int
                 <label for=text_for>"In a few words (required for “Other”)"</label>
                 <input id=text_id name="reason_text" maxlength="500" />
                 <p class="muted">{tell}</p>
+                <ErrorMessage result=mover.value() />
                 <button type="submit">"Confirm the move"</button>
             </ActionForm>
         </section>

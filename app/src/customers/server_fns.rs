@@ -382,21 +382,13 @@ mod ssr {
                 .await?
         } else {
             let id = parse_id(&raw_id, "customer").map_err(with_status)?;
-            let current = state.customer(id).await?;
-            let loaded = version
+            // The version the form was filled from: the store refuses to save over a newer one.
+            let expected = version
                 .as_deref()
                 .and_then(|v| v.trim().parse::<i64>().ok());
-            if loaded.is_some_and(|v| v != current.version) {
-                return Err(with_status(AppError::Conflict(
-                    "This customer changed since you opened the form (on a technician's phone \
-                     or by someone in the office). Reload the page to see the change, then edit \
-                     again."
-                        .into(),
-                )));
-            }
             state
                 .store
-                .update_customer(id, draft, Some(me.id), now)
+                .update_customer(id, draft, expected, Some(me.id), now)
                 .await?
         };
         leptos_axum::redirect(&format!("/customers/{}", customer.id));

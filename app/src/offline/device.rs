@@ -214,11 +214,11 @@ async fn exchange(state: OfflineState) -> Result<(), TransportError> {
         }
     }
     loop {
-        let Some(cursor) = engine().map(|e| e.cursor()) else {
+        let Some((cursor, known_to)) = engine().map(|e| (e.cursor(), e.known_to())) else {
             return Ok(());
         };
         let _ = take_lease();
-        let page = pull(cursor).await?;
+        let page = pull(cursor, known_to).await?;
         let Some(mut engine) = engine() else {
             return Ok(());
         };
@@ -240,8 +240,14 @@ async fn push(request: &PushRequest) -> Result<PushResponse, TransportError> {
     answer(req.send().await).await
 }
 
-async fn pull(cursor: i64) -> Result<PullResponse, TransportError> {
-    let url = format!("/api/v1/sync/pull?cursor={cursor}");
+async fn pull(
+    cursor: i64,
+    known_to: Option<chrono::NaiveDate>,
+) -> Result<PullResponse, TransportError> {
+    let known = known_to
+        .map(|d| format!("&known_to={d}"))
+        .unwrap_or_default();
+    let url = format!("/api/v1/sync/pull?cursor={cursor}{known}");
     answer(gloo_net::http::Request::get(&url).send().await).await
 }
 

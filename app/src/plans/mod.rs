@@ -204,6 +204,11 @@ mod ssr {
             parse_time(start, "window start")?,
             parse_time(end, "window end")?,
         );
+        if let (Some(s), Some(e)) = (window_start, window_end) {
+            if e <= s {
+                return Err(invalid("The window must end after it starts."));
+            }
+        }
         let visit = store::NewVisit {
             id: domain::new_id(),
             plan: None,

@@ -244,11 +244,12 @@ mod ssr {
         if owner_id != user.id && !user.role.sees_all_customers() {
             return Err(with_status(AppError::forbidden()));
         }
-        state
-            .store
-            .get_user(owner_id)
-            .await?
-            .ok_or_else(|| with_status(AppError::Invalid("Choose who owns the promise.".into())))?;
+        let active = state.store.list_users(None).await?;
+        if !active.iter().any(|u| u.id == owner_id) {
+            return Err(with_status(AppError::Invalid(
+                "Choose who owns the promise from the people who work here now.".into(),
+            )));
+        }
         let promise = NewPromise {
             id: domain::new_id(),
             customer_id,
@@ -283,6 +284,13 @@ mod ssr {
         let (status, reason) = match outcome {
             "kept" => (PromiseStatus::Kept, None),
             "dropped" => {
+                // Anyone serving the customer may keep a promise; dropping one is for its
+                // owner or the office.
+                if promise.owner_id != user.id && !user.role.sees_all_customers() {
+                    return Err(with_status(AppError::Forbidden(
+                        "Only the promise's owner or the office can drop it.".into(),
+                    )));
+                }
                 let reason = reason.trim();
                 if reason.is_empty() {
                     return Err(with_status(AppError::Invalid(

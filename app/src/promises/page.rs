@@ -130,7 +130,7 @@ fn PromiseLine(
 #[component]
 fn CloseButtons(id: Uuid, what: String, close: ServerAction<ClosePromise>) -> impl IntoView {
     let (reason_id, reason_for) = (format!("drop-{id}"), format!("drop-{id}"));
-    let (kept_label, drop_label) = (format!("Kept: {what}"), format!("Drop: {what}"));
+    let (kept_label, drop_label) = (format!("Kept: {what}"), format!("Drop promise: {what}"));
     view! {
         <div class="inline promise-actions">
             <ActionForm action=close>

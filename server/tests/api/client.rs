@@ -64,11 +64,21 @@ impl Transport for Network {
         answer(res).await
     }
 
-    async fn pull(&self, cursor: i64) -> Result<PullResponse, TransportError> {
+    async fn pull(
+        &self,
+        cursor: i64,
+        known_to: Option<chrono::NaiveDate>,
+    ) -> Result<PullResponse, TransportError> {
         if self.offline.get() {
             return Err(TransportError::Offline);
         }
-        let url = format!("{}/api/v1/sync/pull?cursor={cursor}&limit=50", self.base);
+        let known = known_to
+            .map(|d| format!("&known_to={d}"))
+            .unwrap_or_default();
+        let url = format!(
+            "{}/api/v1/sync/pull?cursor={cursor}&limit=50{known}",
+            self.base
+        );
         answer(
             self.http
                 .get(url)

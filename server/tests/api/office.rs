@@ -177,6 +177,26 @@ async fn sending_someone_new_is_stopped_until_a_reason_is_given_and_makes_a_prom
                 .count(),
             1
         );
+
+        // Sam serves Dorothy and may keep promises to her, but not drop the office's.
+        let sam_client = app.login_as(SAM).await;
+        let promise = tell[0].id.to_string();
+        let drop = app
+            .call(
+                &sam_client,
+                "promises/close",
+                &[
+                    ("id", &promise),
+                    ("outcome", "dropped"),
+                    ("reason", "not mine"),
+                ],
+            )
+            .await;
+        let body = json(drop, 403).await;
+        assert_eq!(
+            message(&body),
+            "Only the promise's owner or the office can drop it."
+        );
     }
 }
 

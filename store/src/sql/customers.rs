@@ -129,6 +129,7 @@ impl Customers for Backend {
         &self,
         id: Uuid,
         draft: CustomerDraft,
+        expected_version: Option<i64>,
         by: Option<Uuid>,
         at: DateTime<Utc>,
     ) -> StoreResult<Customer> {
@@ -140,6 +141,17 @@ impl Customers for Backend {
         .bind(id)
         .fetch_optional(&mut *tx)
         .await?;
+        // Checked under the write lock taken above, so no edit can slip in between.
+        if let (Some(before), Some(expected)) = (&before, expected_version) {
+            if before.version != expected {
+                return Err(StoreError::Conflict(
+                    "This customer changed since you opened the form (on a technician's phone \
+                     or by someone in the office). Reload the page to see the change, then edit \
+                     again."
+                        .into(),
+                ));
+            }
+        }
         // Fields a phone can also edit remember the version of their last change.
         if let Some(before) = &before {
             for field in [CustomerField::Phone, CustomerField::AccessNotes] {
@@ -249,6 +261,8 @@ impl Customers for Backend {
         at: DateTime<Utc>,
     ) -> StoreResult<()> {
         let mut tx = self.pool.begin().await?;
+        // The write lock first, before any read (see `next_version`).
+        next_version(&mut tx).await?;
         let row: Option<(String, String, Option<DateTime<Utc>>)> =
             sqlx::query_as(q("SELECT field, device_value, resolved_at FROM conflicts
              WHERE id = ? AND entity = 'customer' AND entity_id = ?"))
@@ -259,7 +273,16 @@ impl Customers for Backend {
         let Some((field, device_value, resolved)) = row else {
             return Err(StoreError::NotFound("conflict"));
         };
-        if resolved.is_some() {
+        // Marked settled first, and only if nobody else did: two people settling at once
+        // cannot both apply a value.
+        let settled = sqlx::query(q(
+            "UPDATE conflicts SET resolved_at = ? WHERE id = ? AND resolved_at IS NULL",
+        ))
+        .bind(at)
+        .bind(conflict_id)
+        .execute(&mut *tx)
+        .await?;
+        if resolved.is_some() || settled.rows_affected() == 0 {
             return Err(StoreError::Conflict(
                 "Someone has settled this already.".into(),
             ));
@@ -284,11 +307,6 @@ impl Customers for Backend {
             .await?;
             stamp_field(&mut tx, customer_id, field, version).await?;
         }
-        sqlx::query(q("UPDATE conflicts SET resolved_at = ? WHERE id = ?"))
-            .bind(at)
-            .bind(conflict_id)
-            .execute(&mut *tx)
-            .await?;
         let entry = super::audit::Entry {
             entity: "customer",
             entity_id: customer_id,

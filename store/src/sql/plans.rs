@@ -88,14 +88,21 @@ async fn remove_visit(tx: &mut Tx<'_>, visit: &Visit) -> StoreResult<bool> {
     Ok(true)
 }
 
-/// Gives an unstarted visit the plan's window and technician. A visit the dispatcher gave to
-/// someone else on purpose (a recorded continuity break) keeps its technician.
+/// Gives an unstarted visit the plan's window and technician, once per version of the plan:
+/// a visit already following this version was changed since by the dispatcher (moved,
+/// reassigned) and stays as they left it. When the plan itself changes, its visits follow,
+/// except that one given to someone else on purpose (a recorded continuity break) keeps its
+/// technician.
 async fn follow_plan(
     tx: &mut Tx<'_>,
     plan: &ServicePlan,
     visit: &Visit,
+    followed: Option<i64>,
     at: DateTime<Utc>,
 ) -> StoreResult<bool> {
+    if followed.is_some_and(|v| v >= plan.version) {
+        return Ok(false);
+    }
     let (deliberate,): (bool,) = sqlx::query_as(q(
         "SELECT EXISTS (SELECT 1 FROM continuity_breaks WHERE visit_id = ?)",
     ))
@@ -110,6 +117,12 @@ async fn follow_plan(
     let same_window =
         (visit.window_start, visit.window_end) == (plan.window_start, plan.window_end);
     if same_window && technician == visit.technician_id {
+        // Nothing a phone would see: note the plan version without a new row version.
+        sqlx::query(q("UPDATE visits SET plan_version = ? WHERE id = ?"))
+            .bind(plan.version)
+            .bind(visit.id)
+            .execute(&mut **tx)
+            .await?;
         return Ok(false);
     }
     if let (Some(old), true) = (visit.technician_id, technician != visit.technician_id) {
@@ -118,13 +131,14 @@ async fn follow_plan(
     let version = next_version(tx).await?;
     sqlx::query(q(
         "UPDATE visits SET window_start = ?, window_end = ?, technician_id = ?, updated_at = ?,
-            version = ? WHERE id = ?",
+            version = ?, plan_version = ? WHERE id = ?",
     ))
     .bind(plan.window_start)
     .bind(plan.window_end)
     .bind(technician)
     .bind(at)
     .bind(version)
+    .bind(plan.version)
     .bind(visit.id)
     .execute(&mut **tx)
     .await?;
@@ -140,6 +154,8 @@ impl Plans for Backend {
         at: DateTime<Utc>,
     ) -> StoreResult<ServicePlan> {
         let mut tx = self.pool.begin().await?;
+        // The write lock first, before any read (see `next_version`).
+        next_version(&mut tx).await?;
         let before = plan_in(&mut tx, plan.id).await?;
         if before
             .as_ref()
@@ -233,14 +249,16 @@ impl Plans for Backend {
         at: DateTime<Utc>,
     ) -> StoreResult<Generated> {
         let mut tx = self.pool.begin().await?;
+        // The write lock first, before any read (see `next_version`).
+        next_version(&mut tx).await?;
         let plan = plan_in(&mut tx, plan_id)
             .await?
             .ok_or(StoreError::NotFound("plan"))?;
         let dates: BTreeSet<NaiveDate> = plan.occurrences(from, to).into_iter().collect();
         // The plan's own visits from `from` on, keyed by which plan date each one is.
-        let existing: Vec<(NaiveDate, Visit)> = {
-            let rows: Vec<(NaiveDate, Uuid)> =
-                sqlx::query_as(q("SELECT plan_occurrence, id FROM visits
+        let existing: Vec<(NaiveDate, Visit, Option<i64>)> = {
+            let rows: Vec<(NaiveDate, Uuid, Option<i64>)> =
+                sqlx::query_as(q("SELECT plan_occurrence, id, plan_version FROM visits
                  WHERE plan_id = ? AND plan_occurrence >= ? AND plan_occurrence <= ?"))
                 .bind(plan_id)
                 .bind(from)
@@ -248,20 +266,20 @@ impl Plans for Backend {
                 .fetch_all(&mut *tx)
                 .await?;
             let mut visits = vec![];
-            for (occurrence, id) in rows {
+            for (occurrence, id, followed) in rows {
                 let visit: Visit = sqlx::query_as(q(&format!(
                     "SELECT {VISIT_COLUMNS} FROM visits WHERE id = ?"
                 )))
                 .bind(id)
                 .fetch_one(&mut *tx)
                 .await?;
-                visits.push((occurrence, visit));
+                visits.push((occurrence, visit, followed));
             }
             visits
         };
         let mut report = Generated::default();
-        let had: BTreeSet<NaiveDate> = existing.iter().map(|(d, _)| *d).collect();
-        for (occurrence, visit) in &existing {
+        let had: BTreeSet<NaiveDate> = existing.iter().map(|(d, ..)| *d).collect();
+        for (occurrence, visit, followed) in &existing {
             // Under way, finished, or already in the past: history, never rewritten.
             if visit.status != VisitStatus::Scheduled || visit.scheduled_on < from {
                 continue;
@@ -269,7 +287,8 @@ impl Plans for Backend {
             if !dates.contains(occurrence) {
                 report.removed += u32::from(remove_visit(&mut tx, visit).await?);
             } else {
-                report.updated += u32::from(follow_plan(&mut tx, &plan, visit, at).await?);
+                let changed = follow_plan(&mut tx, &plan, visit, *followed, at).await?;
+                report.updated += u32::from(changed);
             }
         }
         for date in dates.difference(&had) {
@@ -284,8 +303,8 @@ impl Plans for Backend {
             let inserted = sqlx::query(q(
                 "INSERT INTO visits (id, customer_id, plan_id, plan_occurrence, technician_id,
                     scheduled_on, window_start, window_end, position, status, created_at,
-                    updated_at, version)
-                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'scheduled', ?, ?, ?)
+                    updated_at, version, plan_version)
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'scheduled', ?, ?, ?, ?)
                  ON CONFLICT (plan_id, plan_occurrence) DO NOTHING",
             ))
             .bind(domain::new_id())
@@ -300,6 +319,7 @@ impl Plans for Backend {
             .bind(at)
             .bind(at)
             .bind(version)
+            .bind(plan.version)
             .execute(&mut *tx)
             .await?;
             report.created += inserted.rows_affected() as u32;

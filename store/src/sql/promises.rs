@@ -126,7 +126,7 @@ impl Promises for Backend {
             "SELECT {PROMISE_COLUMNS} FROM promises
              WHERE (?1 IS NULL OR customer_id = ?1) AND (?2 IS NULL OR owner_id = ?2)
                AND (?3 IS NULL OR status = ?3) AND (?4 IS NULL OR due_on <= ?4)
-             ORDER BY due_on, due_time, id"
+             ORDER BY due_on, due_time IS NULL, due_time, id"
         )))
         .bind(f.customer_id)
         .bind(f.owner_id)

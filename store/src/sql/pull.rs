@@ -1,9 +1,10 @@
 //! Pulling changes by version.
 //!
 //! Every synced row carries the organisation version of its last write (see `next_version`),
-//! and SQLite runs one writer at a time, so versions become visible in order and a cursor
-//! never skips a change. Versions are unique per row (see `next_version`), so a page can be
-//! cut after any version without leaving part of a write behind.
+//! and writers take versions one at a time (SQLite's single writer; PostgreSQL's row lock on
+//! `org_state`), so versions become visible in order and a cursor never skips a change.
+//! Versions are unique per row (see `next_version`), so a page can be cut after any version
+//! without leaving part of a write behind.
 
 use super::customers::CUSTOMER_COLUMNS;
 use super::priorities::PRIORITY_SELECT as PRIORITY;
@@ -100,11 +101,15 @@ pub async fn pull(
     let mut all: Vec<i64> = versions.concat();
     all.sort_unstable();
     let Some(&cut) = all.get(limit.min(all.len()).saturating_sub(1)) else {
-        return Ok(PullResponse {
+        // Nothing written since the cursor; days may still have come into the window.
+        let mut page = PullResponse {
             cursor,
             window: Some((scope.from, scope.to)),
             ..Default::default()
-        });
+        };
+        add_visits_entering_window(pool, scope, &mut page).await?;
+        add_customers_entering_scope(pool, &mut page).await?;
+        return Ok(page);
     };
     // Anything above the cut-off waits for the next page.
     let more = full_table || all.iter().any(|&v| v > cut);
@@ -124,8 +129,37 @@ pub async fn pull(
             .collect(),
         window: Some((scope.from, scope.to)),
     };
+    add_visits_entering_window(pool, scope, &mut page).await?;
     add_customers_entering_scope(pool, &mut page).await?;
     Ok(page)
+}
+
+/// A technician's visits whose day has come into the window since the device's last pull
+/// (`entered_after`): written long ago, so below the cursor, but new to the device.
+async fn add_visits_entering_window(
+    pool: &sqlx::Pool<Db>,
+    scope: &PullScope,
+    page: &mut PullResponse,
+) -> StoreResult<()> {
+    let (Some(technician), Some(after)) = (scope.technician_id, scope.entered_after) else {
+        return Ok(());
+    };
+    if after >= scope.to {
+        return Ok(());
+    }
+    let entering: Vec<Visit> = sqlx::query_as(q(&format!(
+        "SELECT {VISIT} FROM visits
+         WHERE technician_id = ? AND scheduled_on > ? AND scheduled_on <= ?"
+    )))
+    .bind(technician)
+    .bind(after.max(scope.from - chrono::Duration::days(1)))
+    .bind(scope.to)
+    .fetch_all(pool)
+    .await?;
+    let known: HashSet<Uuid> = page.visits.iter().map(|v| v.id).collect();
+    page.visits
+        .extend(entering.into_iter().filter(|v| !known.contains(&v.id)));
+    Ok(())
 }
 
 /// A visit that newly reached this technician brings its customer with it, however old the
@@ -174,6 +208,17 @@ async fn add_customers_entering_scope(
                 .into_iter()
                 .filter(|p| !known_promises.contains(&p.id)),
         );
+        // What happened last time, for a customer the phone may not have held for a while.
+        let notes: Vec<VisitNote> = sqlx::query_as(q(&format!(
+            "SELECT {NOTE} FROM visit_notes WHERE customer_id = ?
+             ORDER BY written_at DESC, id DESC LIMIT {RECENT_NOTES}"
+        )))
+        .bind(id)
+        .fetch_all(pool)
+        .await?;
+        let known_notes: HashSet<Uuid> = page.notes.iter().map(|n| n.id).collect();
+        page.notes
+            .extend(notes.into_iter().filter(|n| !known_notes.contains(&n.id)));
     }
     Ok(())
 }
@@ -198,4 +243,6 @@ where
         .await?)
 }
 
+/// Notes sent with a customer coming into a phone's scope (the phone keeps as many).
+const RECENT_NOTES: usize = 5;
 const NOTE: &str = "id, visit_id, customer_id, author_id, body, written_at, version";

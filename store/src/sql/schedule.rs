@@ -70,7 +70,7 @@ impl Schedule for Backend {
     async fn visits_on(&self, day: NaiveDate) -> StoreResult<Vec<Visit>> {
         Ok(sqlx::query_as(q(&format!(
             "SELECT {VISIT_COLUMNS} FROM visits WHERE scheduled_on = ?
-             ORDER BY technician_id, position, window_start, id"
+             ORDER BY technician_id, position, window_start IS NULL, window_start, id"
         )))
         .bind(day)
         .fetch_all(&self.pool)
@@ -84,6 +84,8 @@ impl Schedule for Backend {
             ));
         }
         let mut tx = self.pool.begin().await?;
+        // The write lock first, before any read (see `next_version`).
+        next_version(&mut tx).await?;
         let Some(before) = visit_in(&mut tx, mv.visit_id).await? else {
             return Err(StoreError::NotFound("visit"));
         };
@@ -101,7 +103,7 @@ impl Schedule for Backend {
         // The day it lands in, in order, with the visit at its new place.
         let mut lane: Vec<(Uuid, i64)> = sqlx::query_as(q("SELECT id, position FROM visits
              WHERE technician_id IS NOT DISTINCT FROM ? AND scheduled_on = ? AND id != ?
-             ORDER BY position, window_start, id"))
+             ORDER BY position, window_start IS NULL, window_start, id"))
         .bind(mv.technician_id)
         .bind(mv.day)
         .bind(mv.visit_id)

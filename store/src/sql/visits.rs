@@ -61,7 +61,7 @@ impl Visits for Backend {
         Ok(sqlx::query_as(q(&format!(
             "SELECT {VISIT_COLUMNS} FROM visits
              WHERE technician_id = ? AND scheduled_on = ?
-             ORDER BY position, window_start"
+             ORDER BY position, window_start IS NULL, window_start, id"
         )))
         .bind(technician_id)
         .bind(day)
@@ -93,7 +93,7 @@ impl Visits for Backend {
         Ok(sqlx::query_as(q(&format!(
             "SELECT {VISIT_COLUMNS} FROM visits
              WHERE customer_id = ? AND scheduled_on BETWEEN ? AND ?
-             ORDER BY scheduled_on, position"
+             ORDER BY scheduled_on, position, id"
         )))
         .bind(customer_id)
         .bind(from)
