@@ -1,0 +1,257 @@
+//! Who may do what: every server function tried as nobody, as a technician who does not serve
+//! the customer (Priya, against Sam's Green Fork Diner), as the office and as the admin. Each
+//! row says who may; everyone else must be refused, and nothing may change.
+
+use crate::helpers::*;
+use chrono::Utc;
+use domain::Role;
+use store::{CustomerFilter, PromiseFilter};
+
+/// Who a row lets in.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum May {
+    /// Office and admin (and a technician who serves the customer, not tried here).
+    Office,
+    /// The admin only.
+    Admin,
+}
+
+/// An endpoint, a form that targets someone else's customer, and who may call it.
+type Row<'a> = (&'a str, Vec<(&'a str, &'a str)>, May);
+
+#[tokio::test]
+async fn every_server_function_refuses_whoever_may_not_use_it() {
+    for app in spawn_apps(true).await {
+        eprintln!("backend: {}", app.backend);
+        let all = CustomerFilter {
+            search: "green fork".into(),
+            limit: 5,
+            ..Default::default()
+        };
+        let diner = app.store.list_customers(&all).await.unwrap()[0].id;
+        let priority = app.store.priorities_of(&[diner]).await.unwrap()[0].id;
+        let promise = app
+            .store
+            .promises(&PromiseFilter {
+                customer_id: Some(diner),
+                ..Default::default()
+            })
+            .await
+            .unwrap()[0]
+            .id;
+        let today = Utc::now().date_naive();
+        let visit = app
+            .store
+            .customer_visits(
+                diner,
+                today - chrono::Duration::days(14),
+                today + chrono::Duration::days(56),
+            )
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|v| v.scheduled_on >= today && v.status == domain::VisitStatus::Scheduled)
+            .unwrap()
+            .id;
+        let priya = app
+            .store
+            .list_users(Some(Role::Technician))
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|u| u.email == PRIYA)
+            .unwrap()
+            .id;
+        let (diner, priority, promise, visit, priya, today) = (
+            diner.to_string(),
+            priority.to_string(),
+            promise.to_string(),
+            visit.to_string(),
+            priya.to_string(),
+            today.to_string(),
+        );
+        let table: Vec<Row> = vec![
+            ("customers/get", vec![("id", &diner)], May::Office),
+            (
+                "customers/save",
+                vec![
+                    ("id", &diner),
+                    ("name", "Green Fork Diner"),
+                    ("contact_name", ""),
+                    ("address", "77 Station Ave"),
+                    ("phone", ""),
+                    ("email", ""),
+                    ("access_notes", "Changed by whoever got in"),
+                ],
+                May::Office,
+            ),
+            (
+                "customers/assign",
+                vec![
+                    ("customer_id", &diner),
+                    ("assigned", &priya),
+                    ("backup", ""),
+                ],
+                May::Office,
+            ),
+            (
+                "priorities/add",
+                vec![("customer_id", &diner), ("text", "Injected")],
+                May::Office,
+            ),
+            (
+                "priorities/edit",
+                vec![("id", &priority), ("text", "Rewritten")],
+                May::Office,
+            ),
+            ("priorities/retire", vec![("id", &priority)], May::Office),
+            (
+                "promises/customer",
+                vec![("customer_id", &diner)],
+                May::Office,
+            ),
+            (
+                "promises/add",
+                vec![
+                    ("customer_id", &diner),
+                    ("text", "Injected"),
+                    ("due_on", &today),
+                    ("owner", ""),
+                ],
+                May::Office,
+            ),
+            (
+                "promises/close",
+                vec![("id", &promise), ("outcome", "kept")],
+                May::Office,
+            ),
+            (
+                "promises/call",
+                vec![("customer_id", &diner), ("summary", "Injected call")],
+                May::Office,
+            ),
+            ("board/day", vec![("date", &today)], May::Office),
+            (
+                "board/check",
+                vec![
+                    ("visit_id", &visit),
+                    ("technician", &priya),
+                    ("date", &today),
+                ],
+                May::Office,
+            ),
+            (
+                "board/move",
+                vec![
+                    ("visit_id", &visit),
+                    ("technician", &priya),
+                    ("date", &today),
+                    ("reason", "sick"),
+                ],
+                May::Office,
+            ),
+            (
+                "plans/save",
+                vec![
+                    ("customer_id", &diner),
+                    ("service_type", "Injected plan"),
+                    ("frequency", "weekly"),
+                    ("interval", "1"),
+                    ("starts_on", &today),
+                ],
+                May::Office,
+            ),
+            (
+                "visits/add",
+                vec![("customer_id", &diner), ("date", &today)],
+                May::Office,
+            ),
+            ("continuity/at-risk", vec![], May::Office),
+            ("promises/cutoff", vec![("cutoff", "16:00")], May::Admin),
+        ];
+
+        let before = snapshot(&app).await;
+        let nobody = client();
+        let priya_client = app.login_as(PRIYA).await;
+        let office = app.login_as(OFFICE).await;
+        let admin = app.login_as("admin@rapport.example").await;
+        for (endpoint, form, may) in &table {
+            let status = |res: reqwest::Response| res.status().as_u16();
+            let anonymous = status(app.call(&nobody, endpoint, form).await);
+            assert_eq!(anonymous, 401, "{endpoint} without a session");
+            let other_technician = status(app.call(&priya_client, endpoint, form).await);
+            assert_eq!(
+                other_technician, 403,
+                "{endpoint} as a technician who is not theirs"
+            );
+            if *may == May::Admin {
+                let as_office = status(app.call(&office, endpoint, form).await);
+                assert_eq!(as_office, 403, "{endpoint} as the office");
+            }
+        }
+        // Nothing the refused calls tried changed anything.
+        assert_eq!(snapshot(&app).await, before, "refused calls changed data");
+
+        // What a technician may list is scoped to their own customers.
+        let mine = json(
+            app.call(&priya_client, "customers/list", &[("search", "")])
+                .await,
+            200,
+        )
+        .await;
+        assert!(mine
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|c| c["id"] != diner.as_str()));
+
+        // Those allowed get through (the forms above are valid).
+        for (endpoint, form, may) in &table {
+            let who = if *may == May::Admin { &admin } else { &office };
+            let res = app.call(who, endpoint, form).await;
+            let code = res.status().as_u16();
+            assert!(
+                (200..400).contains(&code),
+                "{endpoint} as the office/admin: {code} {}",
+                res.text().await.unwrap_or_default()
+            );
+        }
+    }
+}
+
+/// Rows that the calls above would change, as one comparable value.
+async fn snapshot(app: &TestApp) -> String {
+    let all = CustomerFilter {
+        limit: 1000,
+        ..Default::default()
+    };
+    let customers = app.store.list_customers(&all).await.unwrap();
+    let ids: Vec<uuid::Uuid> = customers.iter().map(|c| c.id).collect();
+    let mut details = vec![];
+    for id in &ids {
+        details.push(format!("{:?}", app.store.get_customer(*id).await.unwrap()));
+    }
+    let priorities = app.store.priorities_of(&ids).await.unwrap().len();
+    let promises = app.store.promises(&PromiseFilter::default()).await.unwrap();
+    let cutoff = app.store.setting("callback_cutoff").await.unwrap();
+    let plans = app.store.all_plans().await.unwrap().len();
+    let visits = app
+        .store
+        .past_visits(
+            chrono::NaiveDate::from_ymd_opt(2000, 1, 1).unwrap(),
+            chrono::NaiveDate::from_ymd_opt(2200, 1, 1).unwrap(),
+        )
+        .await
+        .unwrap()
+        .len();
+    let mut scheduled = vec![];
+    for id in &ids {
+        let from = chrono::NaiveDate::from_ymd_opt(2000, 1, 1).unwrap();
+        let to = chrono::NaiveDate::from_ymd_opt(2200, 1, 1).unwrap();
+        scheduled.push(format!(
+            "{:?}",
+            app.store.customer_visits(*id, from, to).await.unwrap()
+        ));
+    }
+    format!("{details:?}|{priorities}|{promises:?}|{cutoff:?}|{plans}|{visits}|{scheduled:?}")
+}
