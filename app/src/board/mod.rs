@@ -43,7 +43,9 @@ pub struct Board {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct MoveCheck {
     pub visit_id: Uuid,
-    pub technician: String,
+    pub customer_id: Uuid,
+    /// Who would go; none leaves the visit unassigned.
+    pub technician_id: Option<Uuid>,
     pub date: NaiveDate,
     /// The move sends someone other than the customer's technician.
     pub is_break: bool,
@@ -181,7 +183,8 @@ mod ssr {
         let priorities = state.store.priorities_of(&[customer.id]).await?;
         Ok(MoveCheck {
             visit_id,
-            technician: technician.map(|t| t.to_string()).unwrap_or_default(),
+            customer_id: customer.id,
+            technician_id: technician,
             date,
             is_break: is_break(
                 customer.assigned_technician_id,
@@ -208,7 +211,8 @@ mod ssr {
         let state = app_state()?;
         let me = require_role(OFFICE_ROLES)?;
         let check = check(&form.visit_id, &form.technician, &form.date).await?;
-        if check.date < state.today() {
+        let today = state.today();
+        if check.date < today {
             return Err(with_status(AppError::Invalid(
                 "That day has passed; choose today or a day to come.".into(),
             )));
@@ -221,7 +225,6 @@ mod ssr {
                 )))
             })?),
         };
-        let technician_id = state.technician(&form.technician).await?;
         let continuity_break = if check.is_break {
             let reason = form
                 .reason
@@ -243,7 +246,6 @@ mod ssr {
                     "Say in a few words why someone else is going.".into(),
                 )));
             }
-            let today = state.today();
             // Tell them the day before, or today if the visit is today.
             let due_on = (check.date - chrono::Duration::days(1)).max(today);
             Some(NewBreak {
@@ -251,12 +253,7 @@ mod ssr {
                 reason_text: reason_text.chars().take(500).collect(),
                 promise: NewPromise {
                     id: domain::new_id(),
-                    customer_id: state
-                        .store
-                        .get_visit(check.visit_id)
-                        .await?
-                        .map(|v| v.customer_id)
-                        .ok_or_else(|| with_status(AppError::NotFound("No such visit.".into())))?,
+                    customer_id: check.customer_id,
                     owner_id: me.id,
                     text: format!(
                         "Tell {} who is coming: {} instead of {}, on {}",
@@ -277,17 +274,13 @@ mod ssr {
         };
         let mv = VisitMove {
             visit_id: check.visit_id,
-            technician_id,
+            technician_id: check.technician_id,
             day: check.date,
             position,
             by: me.id,
             continuity_break,
         };
-        state
-            .store
-            .move_visit(mv, state.clock.now())
-            .await
-            .map_err(|e| with_status(e.into()))?;
+        state.store.move_visit(mv, state.clock.now()).await?;
         Ok(())
     }
 }

@@ -196,7 +196,7 @@ fn MoveForm(
             if !c.is_break {
                 mover.dispatch(MoveVisit {
                     visit_id: c.visit_id.to_string(),
-                    technician: c.technician.clone(),
+                    technician: c.technician_id.map(|t| t.to_string()).unwrap_or_default(),
                     date: c.date.to_string(),
                     position: None,
                     reason: None,
@@ -274,7 +274,7 @@ fn ContinuityGuard(check: MoveCheck, mover: ServerAction<MoveVisit>) -> impl Int
             </ul>
             <ActionForm action=mover attr:class="form">
                 <input type="hidden" name="visit_id" value=check.visit_id.to_string() />
-                <input type="hidden" name="technician" value=check.technician.clone() />
+                <input type="hidden" name="technician" value=check.technician_id.map(|t| t.to_string()).unwrap_or_default() />
                 <input type="hidden" name="date" value=check.date.to_string() />
                 <label for=reason_for>"Why is someone else going?"</label>
                 <select id=reason_id name="reason" required>

@@ -359,8 +359,7 @@ mod ssr {
                 me.id,
                 state.clock.now(),
             )
-            .await
-            .map_err(|e| with_status(e.into()))?;
+            .await?;
         Ok(())
     }
 

@@ -136,8 +136,11 @@ mod ssr {
         Ok(open.iter().filter(|p| p.is_overdue(now)).count())
     }
 
-    async fn rows(state: &AppState, promises: Vec<Promise>) -> Result<Vec<PromiseRow>, AppError> {
-        let names = state.names().await?;
+    async fn rows(
+        state: &AppState,
+        promises: Vec<Promise>,
+        names: &HashMap<Uuid, String>,
+    ) -> Result<Vec<PromiseRow>, AppError> {
         let now = state.local_now();
         let mut customers: HashMap<Uuid, String> = HashMap::new();
         let mut rows = vec![];
@@ -160,7 +163,9 @@ mod ssr {
     pub async fn load_ledger() -> Result<Ledger, AppError> {
         let state = app_state()?;
         let user = require_user()?;
-        let open = rows(&state, state.store.promises(&scope(&user)).await?).await?;
+        let names = state.names().await?;
+        let open = state.store.promises(&scope(&user)).await?;
+        let open = rows(&state, open, &names).await?;
         let (overdue, upcoming) = open.into_iter().partition(|r| r.overdue);
         // Rates over everything the viewer can see.
         let all = state
@@ -170,7 +175,6 @@ mod ssr {
                 ..Default::default()
             })
             .await?;
-        let names = state.names().await?;
         let mut by_owner: HashMap<Uuid, Vec<Promise>> = HashMap::new();
         for p in all {
             by_owner.entry(p.owner_id).or_default().push(p);
@@ -212,7 +216,7 @@ mod ssr {
             vec![user.clone()]
         };
         Ok(CustomerLedger {
-            rows: rows(&state, promises).await?,
+            rows: rows(&state, promises, &state.names().await?).await?,
             rate,
             owners,
             today: state.today(),
@@ -311,8 +315,7 @@ mod ssr {
         state
             .store
             .close_promise(id, status, reason, user.id, state.clock.now())
-            .await
-            .map_err(|e| with_status(e.into()))?;
+            .await?;
         Ok(())
     }
 

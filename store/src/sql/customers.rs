@@ -263,14 +263,14 @@ impl Customers for Backend {
         let mut tx = self.pool.begin().await?;
         // The write lock first, before any read (see `next_version`).
         next_version(&mut tx).await?;
-        let row: Option<(String, String, Option<DateTime<Utc>>)> =
-            sqlx::query_as(q("SELECT field, device_value, resolved_at FROM conflicts
+        let row: Option<(String, String)> =
+            sqlx::query_as(q("SELECT field, device_value FROM conflicts
              WHERE id = ? AND entity = 'customer' AND entity_id = ?"))
             .bind(conflict_id)
             .bind(customer_id)
             .fetch_optional(&mut *tx)
             .await?;
-        let Some((field, device_value, resolved)) = row else {
+        let Some((field, device_value)) = row else {
             return Err(StoreError::NotFound("conflict"));
         };
         // Marked settled first, and only if nobody else did: two people settling at once
@@ -282,7 +282,7 @@ impl Customers for Backend {
         .bind(conflict_id)
         .execute(&mut *tx)
         .await?;
-        if resolved.is_some() || settled.rows_affected() == 0 {
+        if settled.rows_affected() == 0 {
             return Err(StoreError::Conflict(
                 "Someone has settled this already.".into(),
             ));

@@ -11,7 +11,7 @@ use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use domain::plan::{format_weekdays, parse_months, parse_weekdays, Frequency, ServicePlan};
 use domain::{Visit, VisitStatus};
 use sqlx::Transaction;
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use uuid::Uuid;
 
 type Tx<'a> = Transaction<'a, Db>;
@@ -265,16 +265,25 @@ impl Plans for Backend {
                 .bind(to)
                 .fetch_all(&mut *tx)
                 .await?;
-            let mut visits = vec![];
-            for (occurrence, id, followed) in rows {
-                let visit: Visit = sqlx::query_as(q(&format!(
-                    "SELECT {VISIT_COLUMNS} FROM visits WHERE id = ?"
-                )))
-                .bind(id)
-                .fetch_one(&mut *tx)
-                .await?;
-                visits.push((occurrence, visit, followed));
-            }
+            // Two queries, not one per visit: the roller runs this for every plan, hourly.
+            let mut by_id: HashMap<Uuid, Visit> = sqlx::query_as::<_, Visit>(q(&format!(
+                "SELECT {VISIT_COLUMNS} FROM visits
+                 WHERE plan_id = ? AND plan_occurrence >= ? AND plan_occurrence <= ?"
+            )))
+            .bind(plan_id)
+            .bind(from)
+            .bind(to)
+            .fetch_all(&mut *tx)
+            .await?
+            .into_iter()
+            .map(|v| (v.id, v))
+            .collect();
+            let visits: Vec<(NaiveDate, Visit, Option<i64>)> = rows
+                .into_iter()
+                .filter_map(|(occurrence, id, followed)| {
+                    Some((occurrence, by_id.remove(&id)?, followed))
+                })
+                .collect();
             visits
         };
         let mut report = Generated::default();
