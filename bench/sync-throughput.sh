@@ -5,10 +5,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 notes="${1:-10000}"
-cargo build --release -p server --example sync_bench
-cargo run --quiet --release -p server --example sync_bench -- sqlite "$notes"
-if [[ -n "${TEST_DATABASE_URL:-}" ]]; then
-  cargo run --quiet --release -p server --example sync_bench -- postgres "$notes"
-else
-  echo "postgres: skipped (set TEST_DATABASE_URL, e.g. postgres://127.0.0.1:5432/test)"
-fi
+source bench/lib.sh
+run_on_both sync_bench "$notes"

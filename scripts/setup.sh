@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what Rapport's build needs and skips what is already there.
-#   scripts/setup.sh            the build tools (wasm target, cargo-leptos, wasm-bindgen CLI)
+#   scripts/setup.sh            the build tools (wasm target, cargo-leptos, wasm-bindgen CLI,
+#                               cargo-fuzz)
 #   scripts/setup.sh --browser  also Debian's Chromium and the npm packages of end2end/
 # Everything comes from the package registries (crates.io, Debian, npm): cargo-leptos is never
 # left to download tools itself, because it finds these in PATH first.
@@ -9,6 +10,7 @@ cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
 
 CARGO_LEPTOS_VERSION=0.3.10
+CARGO_FUZZ_VERSION=0.13.2
 # The wasm-bindgen CLI must match the crate exactly; read the version from Cargo.lock.
 WASM_BINDGEN_VERSION=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock)
 
@@ -29,6 +31,12 @@ if [[ "$(wasm-bindgen --version 2>/dev/null || true)" != "wasm-bindgen $WASM_BIN
   say "installing wasm-bindgen-cli $WASM_BINDGEN_VERSION (about 4 minutes, once)"
   # Not --locked: its lockfile pins a webpki-roots the registry no longer serves.
   cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --force
+fi
+
+# scripts/fuzz.sh runs it on the pinned stable toolchain (RUSTC_BOOTSTRAP=1), no nightly.
+if [[ "$(cargo fuzz --version 2>/dev/null || true)" != "cargo-fuzz $CARGO_FUZZ_VERSION" ]]; then
+  say "installing cargo-fuzz $CARGO_FUZZ_VERSION (about 1.5 minutes, once)"
+  cargo install cargo-fuzz --version "$CARGO_FUZZ_VERSION" --locked
 fi
 
 if [[ "${1:-}" == "--browser" ]]; then

@@ -35,6 +35,9 @@ step "Rust tests"
 cargo test --workspace --exclude frontend 2>&1 | tee "$logs/rust.log"
 rust_passed=$(awk '/^test result:/ { for (i = 2; i <= NF; i++) if ($i == "passed;") n += $(i - 1) } END { print n + 0 }' "$logs/rust.log")
 
+step "fuzz the sync push decoding and merge (20 s each)"
+scripts/fuzz.sh 20
+
 step "build the site"
 cargo leptos build
 

@@ -31,7 +31,11 @@ impl FromServerFnError for AppError {
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
         match value {
             ServerFnErrorErr::Args(m) | ServerFnErrorErr::Deserialization(m) => {
-                AppError::Invalid(format!("The form could not be read: {m}"))
+                let e = AppError::Invalid(format!("The form could not be read: {m}"));
+                // On the server this is a malformed request: a 422, not the default 500.
+                #[cfg(feature = "ssr")]
+                let e = crate::state::with_status(e);
+                e
             }
             other => AppError::Transport(other.to_string()),
         }

@@ -10,6 +10,8 @@ use leptos_router::components::{Outlet, A};
 #[component]
 pub fn Layout() -> impl IntoView {
     let me = Resource::new(|| (), |_| who_am_i());
+    // Loaded here rather than by the badge inside the navigation's Suspense; see OverdueBadge.
+    let overdue = Resource::new(|| (), |_| crate::promises::overdue_count());
     let main_ref = NodeRef::<leptos::html::Main>::new();
     // The router would treat "#main" as a navigation; move focus to the content ourselves.
     let skip = move |ev: leptos::ev::MouseEvent| {
@@ -24,7 +26,7 @@ pub fn Layout() -> impl IntoView {
             <Suspense fallback=|| view! { <span class="brand">"Rapport"</span> }>
                 {move || Suspend::new(async move {
                     match me.await {
-                        Ok(Some(user)) => view! { <Nav user /> }.into_any(),
+                        Ok(Some(user)) => view! { <Nav user overdue /> }.into_any(),
                         _ => view! { <a class="brand" href="/login">"Rapport"</a> }.into_any(),
                     }
                 })}
@@ -38,17 +40,26 @@ pub fn Layout() -> impl IntoView {
 }
 
 #[component]
-fn Nav(user: UserSummary) -> impl IntoView {
+fn Nav(user: UserSummary, overdue: Resource<Result<usize, AppError>>) -> impl IntoView {
     let logout = ServerAction::<Logout>::new();
-    let links: Vec<(&str, &str)> = match user.role {
-        Role::Technician => vec![("/today", "Today"), ("/customers", "My customers")],
+    let mut links: Vec<(&str, &str)> = match user.role {
+        Role::Technician => vec![
+            ("/today", "Today"),
+            ("/customers", "My customers"),
+            ("/calendar", "Calendar"),
+        ],
         Role::Office | Role::Admin => vec![
             ("/board", "Day board"),
             ("/customers", "Customers"),
             ("/at-risk", "At risk"),
             ("/customers/new", "New customer"),
+            ("/import-export", "Import/export"),
         ],
     };
+    if user.role == Role::Admin {
+        links.push(("/devices", "Devices"));
+        links.push(("/api-tokens", "API tokens"));
+    }
     view! {
         <a class="brand" href=user.role.home_path()>"Rapport"</a>
         <nav aria-label="Main">
@@ -57,7 +68,7 @@ fn Nav(user: UserSummary) -> impl IntoView {
                     .into_iter()
                     .map(|(href, label)| view! { <li><A href=href exact=true>{label}</A></li> })
                     .collect_view()}
-                <li><A href="/promises" exact=true><crate::promises::OverdueBadge /></A></li>
+                <li><A href="/promises" exact=true><crate::promises::OverdueBadge count=overdue /></A></li>
             </ul>
         </nav>
         <div class="who">

@@ -9,11 +9,15 @@
 // form with many fields is a function with many arguments.
 #![allow(clippy::too_many_arguments)]
 
+pub mod api_tokens;
 pub mod auth;
 pub mod board;
+pub mod calendar;
 pub mod continuity;
 pub mod customers;
+pub mod devices;
 pub mod error;
+pub mod interop;
 pub mod layout;
 pub mod offline;
 pub mod plans;
@@ -82,6 +86,10 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/board") view=board::BoardPage />
                     <Route path=path!("/promises") view=promises::PromisesPage />
                     <Route path=path!("/at-risk") view=continuity::AtRiskPage />
+                    <Route path=path!("/devices") view=devices::DevicesPage />
+                    <Route path=path!("/import-export") view=interop::ImportExportPage />
+                    <Route path=path!("/api-tokens") view=api_tokens::ApiTokensPage />
+                    <Route path=path!("/calendar") view=calendar::CalendarPage />
                 </ParentRoute>
             </Routes>
         </Router>

@@ -102,8 +102,7 @@ pub fn parse_date(raw: &str, what: &str) -> Result<NaiveDate, AppError> {
             "{raw:?} is not a date; give the {what} as YYYY-MM-DD."
         )))
     })?;
-    // Far-off years are typing mistakes, and date arithmetic near chrono's limits would panic.
-    if !(2000..=2200).contains(&chrono::Datelike::year(&date)) {
+    if !domain::plausible_date(date) {
         return Err(with_status(AppError::Invalid(format!(
             "{date} is out of range; give a {what} between the years 2000 and 2200."
         ))));

@@ -44,8 +44,14 @@ impl Cache {
         for n in &page.notes {
             self.notes.insert(n.id, n.clone());
         }
+        // The phone keeps open promises only: a kept or dropped one leaves it, as it leaves
+        // the stop's list. (A customer new to the phone comes with its open ones alone.)
         for p in &page.promises {
-            self.promises.insert(p.id, p.clone());
+            if p.status == PromiseStatus::Open {
+                self.promises.insert(p.id, p.clone());
+            } else {
+                self.promises.remove(&p.id);
+            }
         }
         if let Some((from, to)) = page.window {
             self.window = Some((from, to));
@@ -189,6 +195,26 @@ impl Cache {
         }
     }
 
+    /// Takes back a row a local change made that the server refused (it never got a
+    /// version). What the change did to existing rows is undone by re-reading them.
+    pub fn forget_local(&mut self, change: &Change) {
+        match change {
+            Change::AddVisitNote { note_id, .. } => {
+                drop_unsynced(&mut self.notes, note_id, |n| n.version)
+            }
+            Change::AddPriority { priority_id, .. } => {
+                drop_unsynced(&mut self.priorities, priority_id, |p| p.version)
+            }
+            Change::AddPromise { promise_id, .. } => {
+                drop_unsynced(&mut self.promises, promise_id, |p| p.version)
+            }
+            Change::AdvanceVisit { .. }
+            | Change::KeepPromise { .. }
+            | Change::AcknowledgePriorities { .. }
+            | Change::EditCustomer { .. } => {}
+        }
+    }
+
     /// A day's stops in route order, each with its customer's priorities (pinned first).
     pub fn day(&self, technician_id: Uuid, date: NaiveDate) -> Vec<Stop> {
         let mut stops: Vec<Stop> = self
@@ -241,6 +267,13 @@ impl Cache {
             .collect();
         notes.sort_by_key(|n| (n.written_at, n.id));
         notes
+    }
+}
+
+/// Removes a row only this device has (version 0: the server never accepted it).
+fn drop_unsynced<T>(rows: &mut BTreeMap<Uuid, T>, id: &Uuid, version: impl Fn(&T) -> i64) {
+    if rows.get(id).is_some_and(|r| version(r) == 0) {
+        rows.remove(id);
     }
 }
 
@@ -299,6 +332,47 @@ mod tests {
             written_at: day(1).and_hms_opt(9, minute, 0).unwrap().and_utc(),
             version: 1,
         }
+    }
+
+    /// Found by the 10 000-case fault run: a customer new to the phone came with its open
+    /// promises only, while a pull by version also brought kept ones, so two phones of one
+    /// technician could hold different promises.
+    #[test]
+    fn only_open_promises_stay_on_the_phone() {
+        let a = Uuid::from_u128(1);
+        let promise = |id: u128, status| Promise {
+            id: Uuid::from_u128(id),
+            customer_id: a,
+            owner_id: Uuid::from_u128(99),
+            text: format!("promise {id}"),
+            due_on: day(12),
+            status,
+            visit_id: None,
+            closed_at: None,
+            version: id as i64,
+            due_time: None,
+            origin: domain::PromiseOrigin::Visit,
+            drop_reason: None,
+        };
+        let mut cache = Cache::default();
+        cache.apply_pull(&PullResponse {
+            customers: vec![customer(a)],
+            visits: vec![visit(10, a, day(10), 1)],
+            promises: vec![
+                promise(20, PromiseStatus::Open),
+                promise(21, PromiseStatus::Kept),
+            ],
+            window: Some((day(3), day(24))),
+            ..Default::default()
+        });
+        let ids = |c: &Cache| c.promises.keys().map(|id| id.as_u128()).collect::<Vec<_>>();
+        assert_eq!(ids(&cache), [20]);
+        cache.apply_pull(&PullResponse {
+            promises: vec![promise(20, PromiseStatus::Dropped)],
+            window: Some((day(3), day(24))),
+            ..Default::default()
+        });
+        assert!(ids(&cache).is_empty(), "a dropped promise leaves the phone");
     }
 
     #[test]

@@ -8,7 +8,8 @@
 use crate::cache::Cache;
 use crate::storage::{Storage, StorageError};
 use chrono::{DateTime, Duration, Utc};
-use domain::sync::{Change, Mutation, Outcome, PullResponse, PushRequest, PushResponse};
+use domain::sync::PushResponse;
+use domain::sync::{Change, Mutation, Outcome, PullRequest, PullResponse, PushRequest};
 use domain::{new_id, UserSummary};
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
@@ -42,12 +43,33 @@ pub enum TransportError {
 #[allow(async_fn_in_trait)]
 pub trait Transport {
     async fn push(&self, request: &PushRequest) -> Result<PushResponse, TransportError>;
-    /// `known_to`: the last day of the window the device already holds (see `Engine::known_to`).
-    async fn pull(
-        &self,
-        cursor: i64,
-        known_to: Option<chrono::NaiveDate>,
-    ) -> Result<PullResponse, TransportError>;
+    /// `GET /api/v1/sync/pull?{request.query()}`.
+    async fn pull(&self, request: &PullRequest) -> Result<PullResponse, TransportError>;
+}
+
+/// What a failed answer means for the person: the server's own words when it sent its JSON
+/// error (`{"error": "..."}`), else the start of whatever came back (a proxy's HTML page, a
+/// crashed server's garbage), so the sync status can say what is wrong.
+pub fn server_error(status: u16, body: &str) -> TransportError {
+    #[derive(Deserialize)]
+    struct ApiError {
+        error: String,
+    }
+    if status == 401 {
+        return TransportError::SignedOut;
+    }
+    let message = match serde_json::from_str::<ApiError>(body) {
+        Ok(e) => e.error,
+        Err(_) => {
+            let text: String = body.split_whitespace().collect::<Vec<_>>().join(" ");
+            match text.chars().count() {
+                0 => "no explanation came with it".to_string(),
+                n if n > 120 => format!("{}…", text.chars().take(120).collect::<String>()),
+                _ => text,
+            }
+        }
+    };
+    TransportError::Server { status, message }
 }
 
 /// A mutation the server refused, and why.
@@ -202,7 +224,7 @@ impl<S: Storage> Engine<S> {
             self.settle(&response);
         }
         loop {
-            let page = transport.pull(self.state.cursor, self.known_to()).await?;
+            let page = transport.pull(&self.pull_request()).await?;
             if !self.apply_page(&page) {
                 return Ok(());
             }
@@ -222,7 +244,10 @@ impl<S: Storage> Engine<S> {
     }
 
     /// Takes answered mutations out of the outbox (rejected ones become problems) and saves.
+    /// What a refused change showed on the device is taken back: the rows it made go, and
+    /// the next pull starts from the beginning so the server's values replace the rest.
     pub fn settle(&mut self, response: &PushResponse) {
+        let mut refused = false;
         for result in &response.results {
             let Some(pos) = self.state.outbox.iter().position(|m| m.id == result.id) else {
                 continue;
@@ -241,7 +266,12 @@ impl<S: Storage> Engine<S> {
                 ),
                 Outcome::Applied | Outcome::Duplicate => continue,
             };
+            self.state.cache.forget_local(&mutation.change);
+            refused = true;
             self.state.problems.push(Problem { mutation, reason });
+        }
+        if refused {
+            self.state.cursor = 0;
         }
         // A failed save loses nothing: what was acknowledged but not forgotten is answered
         // `duplicate` next time.
@@ -257,6 +287,16 @@ impl<S: Storage> Engine<S> {
     /// The cursor to pull from.
     pub fn cursor(&self) -> i64 {
         self.state.cursor
+    }
+
+    /// The next pull: from the cursor, saying which days the device holds and who it is.
+    pub fn pull_request(&self) -> PullRequest {
+        PullRequest {
+            cursor: self.state.cursor,
+            limit: None,
+            known_to: self.known_to(),
+            device_id: Some(self.state.device_id),
+        }
     }
 
     /// Lands a pulled page; returns whether more pages are waiting.
@@ -301,7 +341,42 @@ pub enum RecordError {
 
 #[cfg(test)]
 mod tests {
-    use super::retry_delay;
+    use super::{retry_delay, server_error, TransportError};
+
+    #[test]
+    fn a_failed_answer_says_what_the_server_said_or_what_came_back() {
+        let server = |status, message: &str| TransportError::Server {
+            status,
+            message: message.into(),
+        };
+        let long = "x".repeat(300);
+        let cases = [
+            (
+                500,
+                r#"{"error":"The server could not finish this request; it will be retried."}"#,
+                server(
+                    500,
+                    "The server could not finish this request; it will be retried.",
+                ),
+            ),
+            (
+                502,
+                "<html>\n  <h1>Bad   Gateway</h1>\n</html>",
+                server(502, "<html> <h1>Bad Gateway</h1> </html>"),
+            ),
+            (500, "", server(500, "no explanation came with it")),
+            (200, "{\"results\": [", server(200, "{\"results\": [")),
+            (
+                500,
+                long.as_str(),
+                server(500, &format!("{}…", "x".repeat(120))),
+            ),
+            (401, "", TransportError::SignedOut),
+        ];
+        for (status, body, expected) in cases {
+            assert_eq!(server_error(status, body), expected, "{body}");
+        }
+    }
 
     #[test]
     fn retries_back_off_from_two_seconds_to_a_minute() {

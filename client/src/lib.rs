@@ -12,5 +12,5 @@ pub mod engine;
 pub mod storage;
 
 pub use cache::Cache;
-pub use engine::{Engine, SyncStatus, Transport, TransportError};
+pub use engine::{server_error, Engine, SyncStatus, Transport, TransportError};
 pub use storage::{MemoryStorage, Storage, StorageError};

@@ -4,8 +4,11 @@
 //! Row mapping for the server's store is behind the `sqlx` feature.
 #![forbid(unsafe_code)]
 
+pub mod calendar;
 pub mod continuity;
 pub mod customer;
+pub mod device;
+pub mod import;
 pub mod links;
 pub mod plan;
 pub mod priority;
@@ -24,4 +27,13 @@ pub use visit::{Stop, Visit, VisitStatus};
 /// Ids are UUIDv7 so that devices can make them offline and they still sort by creation time.
 pub fn new_id() -> uuid::Uuid {
     uuid::Uuid::now_v7()
+}
+
+/// The years a date may fall in. Anything outside is a typing mistake or a broken clock, and
+/// date arithmetic near chrono's limits would panic.
+pub const PLAUSIBLE_YEARS: std::ops::RangeInclusive<i32> = 2000..=2200;
+
+/// Whether a date falls in [`PLAUSIBLE_YEARS`].
+pub fn plausible_date(date: chrono::NaiveDate) -> bool {
+    PLAUSIBLE_YEARS.contains(&chrono::Datelike::year(&date))
 }

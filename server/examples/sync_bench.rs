@@ -8,13 +8,15 @@
 //! `bench/sync-throughput.sh` runs both. The server runs in this process on a fresh database
 //! with the demo data; the client is reqwest over loopback, as a phone's requests would be.
 
+#[path = "common/mod.rs"]
+mod common;
+
 use app::state::Clock;
 use chrono::Utc;
 use domain::sync::{Change, Mutation, Outcome, PullResponse, PushRequest, PushResponse};
 use domain::{new_id, VisitStatus};
 use server::{Application, Config};
 use std::time::Instant;
-use store::test_db::{TestDb, TEST_DATABASE_URL};
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
@@ -25,31 +27,14 @@ async fn main() -> anyhow::Result<()> {
         .map(|n| n.parse())
         .transpose()?
         .unwrap_or(10_000);
-    let db = match backend.as_str() {
-        "sqlite" => TestDb::sqlite(),
-        "postgres" => {
-            let url = std::env::var(TEST_DATABASE_URL)
-                .map_err(|_| anyhow::anyhow!("set {TEST_DATABASE_URL} for the PostgreSQL run"))?;
-            TestDb::postgres(&url).await
-        }
-        other => anyhow::bail!("backend must be sqlite or postgres, not {other}"),
-    };
+    let db = common::fresh_db(&backend).await?;
     let mut config = Config::for_tests(db.url.clone());
     config.demo = true;
     let app = Application::build(config, Clock::system()).await?;
     let base = format!("http://{}", app.address());
     tokio::spawn(app.run_until_stopped());
 
-    let client = reqwest::Client::builder().cookie_store(true).build()?;
-    client
-        .post(format!("{base}/api/auth/login"))
-        .form(&[
-            ("email", "sam@rapport.example"),
-            ("password", store::demo::DEMO_PASSWORD),
-        ])
-        .send()
-        .await?
-        .error_for_status()?;
+    let client = common::logged_in(&base, "sam@rapport.example").await?;
     let first: PullResponse = client
         .get(format!("{base}/api/v1/sync/pull?cursor=0&limit=5000"))
         .send()

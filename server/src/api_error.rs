@@ -1,6 +1,6 @@
 //! The error of the versioned JSON API: a status and a message a person can act on.
 
-use axum::extract::rejection::{JsonRejection, QueryRejection};
+use axum::extract::rejection::QueryRejection;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -11,6 +11,9 @@ pub enum ApiError {
     Unauthorized,
     Forbidden(String),
     BadRequest(String),
+    NotFound(String),
+    /// Something changed meanwhile; the message says what to do again.
+    Conflict(String),
     TooLarge(String),
     /// The cause is logged; the client is told to retry.
     Internal(String),
@@ -25,6 +28,8 @@ impl IntoResponse for ApiError {
             ),
             ApiError::Forbidden(m) => (StatusCode::FORBIDDEN, m),
             ApiError::BadRequest(m) => (StatusCode::BAD_REQUEST, m),
+            ApiError::NotFound(m) => (StatusCode::NOT_FOUND, m),
+            ApiError::Conflict(m) => (StatusCode::CONFLICT, m),
             ApiError::TooLarge(m) => (StatusCode::PAYLOAD_TOO_LARGE, m),
             ApiError::Internal(cause) => {
                 tracing::error!(%cause, "API request failed");
@@ -40,24 +45,11 @@ impl From<store::StoreError> for ApiError {
     fn from(e: store::StoreError) -> Self {
         match e {
             store::StoreError::Refused(m) => ApiError::Forbidden(m),
+            store::StoreError::Conflict(m) => ApiError::Conflict(m),
             store::StoreError::NotFound(what) => {
                 ApiError::BadRequest(format!("That {what} does not exist."))
             }
             other => ApiError::Internal(other.to_string()),
-        }
-    }
-}
-
-impl From<JsonRejection> for ApiError {
-    fn from(r: JsonRejection) -> Self {
-        match r {
-            JsonRejection::BytesRejection(_) => ApiError::TooLarge(
-                "The request body is too large; send fewer mutations per push.".into(),
-            ),
-            other => ApiError::BadRequest(format!(
-                "The request body is not valid sync JSON: {}",
-                other.body_text()
-            )),
         }
     }
 }

@@ -2,8 +2,11 @@
 #![forbid(unsafe_code)]
 
 mod api_error;
+mod calendar;
 pub mod config;
 mod health;
+mod interop;
+mod rest;
 mod service_worker;
 mod session;
 pub mod setup;

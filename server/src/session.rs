@@ -20,8 +20,13 @@ fn is_public(path: &str) -> bool {
         "/api/auth/login",
         "/api/auth/setup",
         "/api/auth/me",
+        "/api/v1/openapi.json",
     ];
-    EXACT.contains(&path) || is_static(path)
+    // A calendar feed's secret link is its own credential: calendar apps send no cookies.
+    let calendar_feed = path
+        .strip_prefix(app::calendar::FEED_PREFIX)
+        .is_some_and(|file| file.ends_with(".ics") && !file.contains('/'));
+    EXACT.contains(&path) || is_static(path) || calendar_feed
 }
 
 /// Built and public files: the same for everyone, so they need no session lookup at all.
@@ -36,19 +41,51 @@ fn is_static(path: &str) -> bool {
     EXACT.contains(&path) || path.starts_with("/pkg/") || path.starts_with("/icons/")
 }
 
+/// The hash of the session cookie a request came with, for handlers that record which
+/// session a device uses (so that signing the device out revokes it).
+#[derive(Clone, Debug)]
+pub struct SessionHash(pub String);
+
 pub async fn gate(State(state): State<ServerState>, mut req: Request, next: Next) -> Response {
     // Every page load fetches the wasm, js, css and icons: no database round trip for those.
     if is_static(req.uri().path()) {
         return next.run(req).await;
     }
-    let token = req
+    if let Some(refusal) = cross_site_write(&req) {
+        return refusal;
+    }
+    if let Some(token) = bearer_token(&req) {
+        return match state
+            .app
+            .store
+            .api_token_user(&token_hash(token), state.app.clock.now())
+            .await
+        {
+            Ok(Some(user)) => {
+                req.extensions_mut().insert(CurrentUser(user));
+                next.run(req).await
+            }
+            Ok(None) => {
+                let body = serde_json::json!({
+                    "error": "This API token does not work: it was revoked or is mistyped. An admin can make a new one on the API tokens page."
+                });
+                (StatusCode::UNAUTHORIZED, Json(body)).into_response()
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "API token lookup failed");
+                StatusCode::SERVICE_UNAVAILABLE.into_response()
+            }
+        };
+    }
+    let hash = req
         .headers()
         .get(header::COOKIE)
         .and_then(|v| v.to_str().ok())
-        .and_then(|h| cookie::find(h, SESSION_COOKIE));
+        .and_then(|h| cookie::find(h, SESSION_COOKIE))
+        .map(|token| token_hash(&token));
     let now = state.app.clock.now();
-    let user = match token {
-        Some(token) => match state.app.store.session_user(&token_hash(&token), now).await {
+    let user = match &hash {
+        Some(hash) => match state.app.store.session_user(hash, now).await {
             Ok(user) => user,
             Err(e) => {
                 tracing::error!(error = %e, "session lookup failed");
@@ -62,8 +99,9 @@ pub async fn gate(State(state): State<ServerState>, mut req: Request, next: Next
         None => None,
     };
     let path = req.uri().path().to_string();
-    if let Some(user) = user {
+    if let (Some(user), Some(hash)) = (user, hash) {
         req.extensions_mut().insert(CurrentUser(user));
+        req.extensions_mut().insert(SessionHash(hash));
         return next.run(req).await;
     }
     if is_public(&path) {
@@ -74,11 +112,85 @@ pub async fn gate(State(state): State<ServerState>, mut req: Request, next: Next
     refuse(&state, is_page, next.as_deref().unwrap_or("/")).await
 }
 
+/// The REST API's token (`Authorization: Bearer …`). Only the REST routes take one: pages,
+/// server functions and the phones' sync stay with sessions.
+fn bearer_token(req: &Request) -> Option<&str> {
+    let path = req.uri().path();
+    if !crate::rest::takes_tokens(path) {
+        return None;
+    }
+    req.headers()
+        .get(header::AUTHORIZATION)?
+        .to_str()
+        .ok()?
+        .strip_prefix("Bearer ")
+        .map(str::trim)
+}
+
+/// A request that would change data, sent by another site's page: refused before anything
+/// else. The session cookie is SameSite=Lax, so browsers do not send it with such requests
+/// anyway; this also covers browsers that ignore SameSite and forms posted to the login.
+fn cross_site_write(req: &Request) -> Option<Response> {
+    if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
+        return None;
+    }
+    let header = |name| req.headers().get(name).and_then(|v| v.to_str().ok());
+    let sent = SentFrom {
+        fetch_site: header("sec-fetch-site"),
+        origin: header(header::ORIGIN.as_str()),
+        // Behind a proxy the Host header may be the proxy's; it passes the original on (the
+        // first entry when proxies are chained).
+        host: header("x-forwarded-host")
+            .and_then(|h| h.split(',').next())
+            .or(header(header::HOST.as_str()))
+            .map(str::trim),
+    };
+    sent.is_cross_site().then(|| {
+        let body = serde_json::json!({
+            "error": "Another website tried to change data in Rapport; the request was refused. Open Rapport itself and try again."
+        });
+        (StatusCode::FORBIDDEN, Json(body)).into_response()
+    })
+}
+
+/// Where a request says it comes from.
+struct SentFrom<'a> {
+    fetch_site: Option<&'a str>,
+    origin: Option<&'a str>,
+    host: Option<&'a str>,
+}
+
+impl SentFrom<'_> {
+    /// Browsers that send `Sec-Fetch-Site` say it outright, whatever proxies did to the Host
+    /// header; only `same-origin` (Rapport's own pages) and `none` (typed by the person) may
+    /// write. Older browsers are judged by `Origin` against the host; a request with neither
+    /// header is not from a browser page (a script or a phone's sync with an old engine).
+    fn is_cross_site(&self) -> bool {
+        match (self.fetch_site, self.origin) {
+            (Some(site), _) => !matches!(site, "same-origin" | "none"),
+            // "null" is what a sandboxed frame or a page opened from a file sends.
+            (None, Some(origin)) => origin_host(origin) != self.host,
+            (None, None) => false,
+        }
+    }
+}
+
+/// `host[:port]` of an Origin header (`scheme://host[:port]`); none for "null" or garbage.
+fn origin_host(origin: &str) -> Option<&str> {
+    let (_, rest) = origin.split_once("://")?;
+    Some(rest.trim_end_matches('/')).filter(|h| !h.is_empty() && !h.contains('/'))
+}
+
 /// No session: pages send the person to log in (or, on a new installation, to create the
 /// admin account); API calls get a 401 that says what to do.
 async fn refuse(state: &ServerState, is_page: bool, next: &str) -> Response {
     if !is_page {
-        let body = serde_json::json!({ "error": "Please log in to continue." });
+        let message = if crate::rest::takes_tokens(next) {
+            "Send an API token (Authorization: Bearer <token>; an admin makes them on the API tokens page), or log in."
+        } else {
+            "Please log in to continue."
+        };
+        let body = serde_json::json!({ "error": message });
         return (StatusCode::UNAUTHORIZED, Json(body)).into_response();
     }
     let no_users = matches!(state.app.store.user_count().await, Ok(0));
@@ -129,6 +241,68 @@ mod tests {
             "/loginx",
         ] {
             assert!(!is_public(path), "{path}");
+        }
+    }
+
+    #[test]
+    fn writes_from_other_sites_are_told_apart_from_rapports_own_pages() {
+        let sent = |fetch_site, origin, host| SentFrom {
+            fetch_site,
+            origin,
+            host,
+        };
+        let proxied = Some("127.0.0.1:3000");
+        let cases = [
+            (
+                "own page",
+                sent(Some("same-origin"), Some("https://r.example"), proxied),
+                false,
+            ),
+            (
+                "typed by the person",
+                sent(Some("none"), None, proxied),
+                false,
+            ),
+            (
+                "another site",
+                sent(Some("cross-site"), Some("https://evil.example"), proxied),
+                true,
+            ),
+            (
+                "a sibling subdomain",
+                sent(Some("same-site"), Some("https://x.r.example"), proxied),
+                true,
+            ),
+            (
+                "old browser, same host",
+                sent(None, Some("http://127.0.0.1:3000"), proxied),
+                false,
+            ),
+            (
+                "old browser, other host",
+                sent(None, Some("https://evil.example"), proxied),
+                true,
+            ),
+            ("sandboxed frame", sent(None, Some("null"), proxied), true),
+            ("no browser at all", sent(None, None, proxied), false),
+        ];
+        for (what, sent, cross) in cases {
+            assert_eq!(sent.is_cross_site(), cross, "{what}");
+        }
+    }
+
+    #[test]
+    fn an_origin_names_the_host_it_came_from() {
+        let cases = [
+            ("http://127.0.0.1:3000", Some("127.0.0.1:3000")),
+            ("https://rapport.example", Some("rapport.example")),
+            ("https://rapport.example/", Some("rapport.example")),
+            ("null", None),
+            ("https://", None),
+            ("https://evil.example/path", None),
+        ];
+        for (origin, host) in cases {
+            assert_eq!(origin_host(origin), host, "{origin}");
         }
     }
 

@@ -77,7 +77,7 @@ pub async fn roll_plans_forward(app: &AppState) -> anyhow::Result<store::Generat
 }
 
 /// Runs [`roll_plans_forward`] now and every hour, logging what it did.
-pub fn spawn_plan_roller(app: AppState) {
+pub fn spawn_plan_roller(app: AppState) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         let mut every = tokio::time::interval(std::time::Duration::from_secs(3600));
         loop {
@@ -90,5 +90,5 @@ pub fn spawn_plan_roller(app: AppState) {
                 Err(e) => tracing::warn!("rolling plans forward failed: {e:#}"),
             }
         }
-    });
+    })
 }

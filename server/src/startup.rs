@@ -6,6 +6,7 @@ use anyhow::Context;
 use app::state::{AppState, Clock};
 use app::{shell, App};
 use axum::extract::FromRef;
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
 use leptos::config::{Env, LeptosOptions};
@@ -39,6 +40,17 @@ pub struct Application {
     listener: TcpListener,
     router: Router,
     pub state: ServerState,
+    /// The hourly plan job lives as long as the server: it holds the database pool.
+    roller: StopOnDrop,
+}
+
+/// Stops a background task when the server that owns it goes (also when a test drops it).
+struct StopOnDrop(tokio::task::JoinHandle<()>);
+
+impl Drop for StopOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
 }
 
 impl Application {
@@ -65,7 +77,7 @@ impl Application {
         if config.demo {
             crate::setup::seed_demo_if_empty(&app).await?;
         }
-        crate::setup::spawn_plan_roller(app.clone());
+        let roller = StopOnDrop(crate::setup::spawn_plan_roller(app.clone()));
         let listener = TcpListener::bind(config.listen)
             .await
             .with_context(|| format!("listening on {}", config.listen))?;
@@ -82,6 +94,7 @@ impl Application {
             listener,
             router: router(state.clone()),
             state,
+            roller,
         })
     }
 
@@ -93,6 +106,7 @@ impl Application {
 
     /// Serves until Ctrl-C or SIGTERM, then lets in-flight requests finish.
     pub async fn run_until_stopped(self) -> anyhow::Result<()> {
+        let _roller = self.roller;
         axum::serve(self.listener, self.router)
             .with_graceful_shutdown(shutdown_signal())
             .await
@@ -130,20 +144,57 @@ pub fn router(state: ServerState) -> Router {
         .route("/sw.js", get(crate::service_worker::serve))
         .route("/api/v1/sync/push", post(crate::sync::push))
         .route("/api/v1/sync/pull", get(crate::sync::pull))
+        .route("/api/v1/calendar/{file}", get(crate::calendar::feed))
         .leptos_routes_with_context(
             &state,
             routes,
             move || leptos::prelude::provide_context(app_state.clone()),
             move || shell(leptos.clone()),
         )
+        .route("/api/v1/export/{file}", get(crate::interop::export::file))
+        .merge(crate::rest::routes())
         .fallback(leptos_axum::file_and_error_handler::<ServerState, _>(shell))
+        .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
+        // A customer file is the one thing larger than an ordinary request.
+        .merge(
+            Router::new()
+                .route(
+                    "/api/v1/import/customers/preview",
+                    post(crate::interop::import::preview),
+                )
+                .route(
+                    "/api/v1/import/customers",
+                    post(crate::interop::import::apply),
+                )
+                // Axum's own limit, so the handler's JSON rejection explains it.
+                .layer(axum::extract::DefaultBodyLimit::max(
+                    crate::interop::IMPORT_MAX_BYTES,
+                )),
+        )
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             session::gate,
         ))
-        .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
+        .layer(axum::middleware::map_response(explain_too_large))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
+}
+
+/// The body limit's own 413 says only "length limit exceeded"; say what to do instead.
+async fn explain_too_large(res: Response) -> Response {
+    let is_json = res
+        .headers()
+        .get(axum::http::header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"application/json"));
+    if res.status() != axum::http::StatusCode::PAYLOAD_TOO_LARGE || is_json {
+        return res;
+    }
+    let message = format!(
+        "The request is larger than {} MB, the most Rapport accepts. Send less at once.",
+        MAX_BODY_BYTES / (1024 * 1024)
+    );
+    let body = axum::Json(serde_json::json!({ "error": message }));
+    (axum::http::StatusCode::PAYLOAD_TOO_LARGE, body).into_response()
 }
 
 async fn shutdown_signal() {

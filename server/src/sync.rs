@@ -4,15 +4,18 @@
 //! keeps syncing after a deploy. Wire types live in `domain::sync`, shared with the client.
 
 use crate::api_error::ApiError;
+use crate::session::SessionHash;
 use crate::startup::ServerState;
 use app::state::CurrentUser;
-use axum::extract::rejection::{JsonRejection, QueryRejection};
+use axum::body::Bytes;
+use axum::extract::rejection::{BytesRejection, QueryRejection};
 use axum::extract::{Query, State};
+use axum::http::StatusCode;
 use axum::{Extension, Json};
 use chrono::Duration;
-use domain::sync::{MutationResult, PullResponse, PushRequest, PushResponse, MAX_PUSH_MUTATIONS};
+use domain::sync::MAX_PUSH_MUTATIONS;
+use domain::sync::{decode_push, MutationResult, PullRequest, PullResponse, PushResponse};
 use domain::Role;
-use serde::Deserialize;
 use store::PullScope;
 
 /// The technician's window: a week back (late notes) to two weeks ahead.
@@ -21,16 +24,34 @@ pub const WINDOW_DAYS_AHEAD: i64 = 14;
 const DEFAULT_PAGE: usize = 1000;
 
 type Authed = Option<Extension<CurrentUser>>;
+type Session = Option<Extension<SessionHash>>;
+
+/// The session's hash, which the gate always sets beside the user.
+fn session_of(session: Session) -> String {
+    session
+        .map(|Extension(SessionHash(h))| h)
+        .unwrap_or_default()
+}
 
 pub async fn push(
     State(state): State<ServerState>,
     user: Authed,
-    body: Result<Json<PushRequest>, JsonRejection>,
+    session: Session,
+    body: Result<Bytes, BytesRejection>,
 ) -> Result<Json<PushResponse>, ApiError> {
     let Some(Extension(CurrentUser(user))) = user else {
         return Err(ApiError::Unauthorized);
     };
-    let Json(request) = body?;
+    let body = body.map_err(|r| match r.status() {
+        StatusCode::PAYLOAD_TOO_LARGE => ApiError::TooLarge(
+            "The request body is too large; send fewer mutations per push.".into(),
+        ),
+        _ => ApiError::BadRequest(format!(
+            "The request body could not be read: {}",
+            r.body_text()
+        )),
+    })?;
+    let request = decode_push(&body).map_err(ApiError::BadRequest)?;
     if request.mutations.len() > MAX_PUSH_MUTATIONS {
         return Err(ApiError::TooLarge(format!(
             "A push may carry at most {MAX_PUSH_MUTATIONS} mutations; this one has {}.",
@@ -40,36 +61,28 @@ pub async fn push(
     let store = &state.app.store;
     let now = state.app.clock.now();
     store
-        .register_device(request.device_id, user.id, now)
+        .register_device(request.device_id, user.id, &session_of(session), now)
         .await?;
-    let mut results = Vec::with_capacity(request.mutations.len());
-    for mutation in &request.mutations {
-        // Each mutation commits on its own: a failure half way leaves the earlier ones
-        // applied and recorded, so the retry sees them as duplicates.
-        let outcome = store
-            .apply_mutation(request.device_id, &user, mutation, now)
-            .await?;
-        results.push(MutationResult {
-            id: mutation.id,
+    let outcomes = store
+        .apply_push(request.device_id, &user, &request.mutations, now)
+        .await?;
+    let results = request
+        .mutations
+        .iter()
+        .zip(outcomes)
+        .map(|(m, outcome)| MutationResult {
+            id: m.id(),
             outcome,
-        });
-    }
+        })
+        .collect();
     Ok(Json(PushResponse { results }))
-}
-
-#[derive(Debug, Deserialize)]
-pub struct PullQuery {
-    #[serde(default)]
-    cursor: i64,
-    limit: Option<usize>,
-    /// The last day of the window the device holds (from its previous pull).
-    known_to: Option<chrono::NaiveDate>,
 }
 
 pub async fn pull(
     State(state): State<ServerState>,
     user: Authed,
-    query: Result<Query<PullQuery>, QueryRejection>,
+    session: Session,
+    query: Result<Query<PullRequest>, QueryRejection>,
 ) -> Result<Json<PullResponse>, ApiError> {
     let Some(Extension(CurrentUser(user))) = user else {
         return Err(ApiError::Unauthorized);
@@ -79,6 +92,15 @@ pub async fn pull(
         return Err(ApiError::BadRequest(
             "The cursor cannot be negative; start from 0.".into(),
         ));
+    }
+    if let Some(device) = query.device_id {
+        let now = state.app.clock.now();
+        let session = session_of(session);
+        state
+            .app
+            .store
+            .register_device(device, user.id, &session, now)
+            .await?;
     }
     let today = state.app.today();
     let scope = PullScope {

@@ -14,6 +14,8 @@ const TABLES: &[&str] = &[
     "settings",
     "users",
     "sessions",
+    "calendar_feeds",
+    "api_tokens",
     "login_failures",
     "customers",
     "priorities",

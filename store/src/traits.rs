@@ -5,7 +5,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use domain::continuity::{BreakReason, PastVisit};
 use domain::plan::ServicePlan;
-use domain::sync::{Mutation, Outcome, PullResponse};
+use domain::sync::{Outcome, PullResponse};
 use domain::{
     Customer, CustomerDraft, CustomerSummary, Priority, PriorityDraft, Role, UserSummary,
 };
@@ -24,6 +24,10 @@ pub trait Store:
     + Promises
     + Plans
     + Audit
+    + Devices
+    + CalendarFeeds
+    + Interop
+    + ApiTokens
     + SyncStore
 {
 }
@@ -38,6 +42,10 @@ impl<T> Store for T where
         + Promises
         + Plans
         + Audit
+        + Devices
+        + CalendarFeeds
+        + Interop
+        + ApiTokens
         + SyncStore
 {
 }
@@ -203,6 +211,13 @@ pub trait Visits: Send + Sync {
     async fn create_visit(&self, visit: NewVisit, at: DateTime<Utc>) -> StoreResult<Visit>;
     /// A technician's visits on one day, in route order.
     async fn technician_day(&self, technician_id: Uuid, day: NaiveDate) -> StoreResult<Vec<Visit>>;
+    /// A technician's visits between two days (inclusive), by day and route order.
+    async fn technician_visits(
+        &self,
+        technician_id: Uuid,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> StoreResult<Vec<Visit>>;
     /// A customer's most recent visit notes, newest first.
     async fn customer_notes(
         &self,
@@ -232,24 +247,119 @@ pub struct PullScope {
     pub entered_after: Option<NaiveDate>,
 }
 
+/// Secret links to a technician's visits for their phone's calendar app.
 #[async_trait]
-pub trait SyncStore: Send + Sync {
-    /// Records a device of this user (first push), refusing a device that was revoked or
-    /// belongs to someone else.
+pub trait CalendarFeeds: Send + Sync {
+    /// Gives a user a new calendar link (stored as its token's hash); the old one stops working.
+    async fn set_calendar_token(
+        &self,
+        user_id: Uuid,
+        token_hash: &str,
+        at: DateTime<Utc>,
+    ) -> StoreResult<()>;
+    /// When the user's current link was made, if they have one.
+    async fn calendar_link_made(&self, user_id: Uuid) -> StoreResult<Option<DateTime<Utc>>>;
+    /// The active user a link belongs to.
+    async fn calendar_owner(&self, token_hash: &str) -> StoreResult<Option<UserSummary>>;
+}
+
+/// The phones and tablets that sync.
+/// A REST API token as the admin's list shows it (the token itself is never kept).
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, sqlx::FromRow)]
+pub struct ApiToken {
+    pub id: Uuid,
+    pub name: String,
+    pub created_by_name: String,
+    pub created_at: DateTime<Utc>,
+    pub last_used_at: Option<DateTime<Utc>>,
+    pub revoked_at: Option<DateTime<Utc>>,
+}
+
+#[async_trait]
+pub trait ApiTokens: Send + Sync {
+    async fn create_api_token(
+        &self,
+        id: Uuid,
+        name: &str,
+        token_hash: &str,
+        by: Uuid,
+        at: DateTime<Utc>,
+    ) -> StoreResult<()>;
+    /// Active tokens first, newest first.
+    async fn list_api_tokens(&self) -> StoreResult<Vec<ApiToken>>;
+    async fn revoke_api_token(&self, id: Uuid, by: Uuid, at: DateTime<Utc>) -> StoreResult<()>;
+    /// The admin a live token acts for (and notes that it was used).
+    async fn api_token_user(
+        &self,
+        token_hash: &str,
+        at: DateTime<Utc>,
+    ) -> StoreResult<Option<UserSummary>>;
+}
+
+/// What an import wrote.
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct ImportReport {
+    pub created: usize,
+    pub updated: usize,
+    pub priorities: usize,
+}
+
+/// Whole-table reads for exports, and the customer import.
+#[async_trait]
+pub trait Interop: Send + Sync {
+    /// Every customer with the texts of their current priorities, by name.
+    async fn known_customers(&self) -> StoreResult<Vec<domain::import::Known>>;
+    /// The organisation's version now: every write so far has one at most this high.
+    async fn current_version(&self) -> StoreResult<i64>;
+    /// Every priority, retired ones too, each customer's in the order their card shows.
+    async fn all_priorities(&self) -> StoreResult<Vec<Priority>>;
+    async fn all_visits(&self) -> StoreResult<Vec<Visit>>;
+    /// Visits from `from` to `to` (days, inclusive), in day and route order.
+    async fn visits_between(&self, from: NaiveDate, to: NaiveDate) -> StoreResult<Vec<Visit>>;
+    /// These customers (those that exist), by name.
+    async fn customers_by_ids(&self, ids: &[Uuid]) -> StoreResult<Vec<Customer>>;
+    /// Writes an import's changes in one transaction: all of them or, on any error, none.
+    /// A customer changed since the preview (`expected_version`) fails the import.
+    async fn import_customers(
+        &self,
+        changes: &[domain::import::Change],
+        by: Uuid,
+        by_role: Role,
+        at: DateTime<Utc>,
+    ) -> StoreResult<ImportReport>;
+}
+
+#[async_trait]
+pub trait Devices: Send + Sync {
+    /// Records that this device synced with this session (its first sync registers it to the
+    /// user). A device registered to another user is refused.
     async fn register_device(
         &self,
         device_id: Uuid,
         user_id: Uuid,
+        session_hash: &str,
         at: DateTime<Utc>,
     ) -> StoreResult<()>;
-    /// Applies one mutation exactly once, in one transaction with the record of its id.
-    async fn apply_mutation(
+    /// Every device, most recently seen first.
+    async fn list_devices(&self) -> StoreResult<Vec<domain::device::Device>>;
+    /// Signs a device out: the sessions it synced with are revoked at once.
+    async fn revoke_device(&self, device_id: Uuid, by: Uuid, at: DateTime<Utc>) -> StoreResult<()>;
+}
+
+#[async_trait]
+pub trait SyncStore: Send + Sync {
+    /// Applies a push's mutations in order, each exactly once (a mutation applied before is
+    /// answered as then: `Duplicate`, or the same rejection), all in one transaction with the
+    /// records of their ids. A change that could not be read is rejected with its reason.
+    async fn apply_push(
         &self,
         device_id: Uuid,
         user: &UserSummary,
-        mutation: &Mutation,
+        mutations: &[domain::sync::Decoded],
         at: DateTime<Utc>,
-    ) -> StoreResult<Outcome>;
+    ) -> StoreResult<Vec<Outcome>>;
+    /// The answer recorded for a mutation, if it ever reached the server.
+    async fn mutation_outcome(&self, mutation_id: Uuid) -> StoreResult<Option<Outcome>>;
     /// Changes in scope with a version above `cursor`, at most about `limit` of them.
     async fn pull(&self, scope: &PullScope, cursor: i64, limit: usize)
         -> StoreResult<PullResponse>;

@@ -11,7 +11,7 @@ use domain::continuity::{
     rank_at_risk, AtRisk, BreakReason, Continuity, PastVisit, RiskInputs, CONTINUITY_WINDOW,
 };
 use domain::plan::{local_to_utc, Frequency, ServicePlan};
-use domain::sync::{Change, Mutation, Outcome, PullResponse};
+use domain::sync::{Change, Decoded, Mutation, Outcome, PullResponse};
 use domain::{new_id, PromiseOrigin, PromiseStatus, Role, UserSummary, Visit, VisitStatus};
 use std::collections::{BTreeSet, HashMap};
 use store::{
@@ -109,7 +109,10 @@ fn new_promise(
 /// The technician finishes the visit on their phone: the real sync path, not a back door.
 async fn mark_done(store: &DynStore, tech: &UserSummary, visit_id: Uuid, when: DateTime<Utc>) {
     let device = new_id();
-    store.register_device(device, tech.id, when).await.unwrap();
+    store
+        .register_device(device, tech.id, "", when)
+        .await
+        .unwrap();
     let mutation = Mutation {
         id: new_id(),
         seq: 1,
@@ -121,11 +124,11 @@ async fn mark_done(store: &DynStore, tech: &UserSummary, visit_id: Uuid, when: D
             skip_reason: None,
         },
     };
-    let outcome = store
-        .apply_mutation(device, tech, &mutation, when)
+    let outcomes = store
+        .apply_push(device, tech, &[Decoded::Readable(mutation)], when)
         .await
         .unwrap();
-    assert_eq!(outcome, Outcome::Applied);
+    assert_eq!(outcomes, [Outcome::Applied]);
 }
 
 /// A technician's phone pulling March and April 2026 in one page.

@@ -6,7 +6,9 @@ use crate::plans::{AddVisit, OneOffVisitForm, PlansCard, SavePlan};
 use crate::priorities::{
     AddPriority, AddPriorityForm, EditPriority, PrioritiesCard, PriorityActions, RetirePriority,
 };
-use crate::promises::{CustomerPromises, LogCall, LogCallForm};
+use crate::promises::{
+    load_customer_ledger, CustomerPromises, LogCall, LogCallForm, PromiseActions,
+};
 use domain::links::{maps_url, tel_url};
 use domain::UserSummary;
 use leptos::prelude::*;
@@ -30,6 +32,12 @@ pub fn CustomerPage() -> impl IntoView {
         call: ServerAction::<LogCall>::new(),
         settle: ServerAction::<SettleConflict>::new(),
     };
+    let promises = PromiseActions::new();
+    // Loaded here, not by the promises card inside the Transition: see OverdueBadge.
+    let ledger = Resource::new(
+        move || (id(), promises.versions(), office.call.version().get()),
+        |(id, ..)| load_customer_ledger(id),
+    );
     let detail = Resource::new(
         move || {
             (
@@ -48,7 +56,7 @@ pub fn CustomerPage() -> impl IntoView {
         <Transition fallback=|| view! { <p>"Loading customer…"</p> }>
             {move || Suspend::new(async move {
                 match detail.await {
-                    Ok(detail) => view! { <CustomerView detail actions assign office /> }.into_any(),
+                    Ok(detail) => view! { <CustomerView detail actions assign office promises ledger /> }.into_any(),
                     Err(error) => view! { <Title text="Customer" /><LoadError error /> }.into_any(),
                 }
             })}
@@ -72,10 +80,10 @@ fn CustomerView(
     actions: PriorityActions,
     assign: ServerAction<AssignTechnicians>,
     office: OfficeActions,
+    promises: PromiseActions,
+    ledger: Resource<Result<crate::promises::CustomerLedger, crate::error::AppError>>,
 ) -> impl IntoView {
     let c = detail.customer.clone();
-    let calls = office.call.version();
-    let refresh = Signal::derive(move || calls.get());
     view! {
         <Title text=c.name.clone() />
         <div class="page-head">
@@ -139,7 +147,7 @@ fn CustomerView(
                 <ul class="plain">{detail.breaks.iter().map(|b| view! { <li>{b.clone()}</li> }).collect_view()}</ul>
             })}
         </section>
-        <CustomerPromises customer_id=c.id refresh />
+        <CustomerPromises customer_id=c.id ledger actions=promises />
         {detail.can_manage.then(|| view! {
             <LogCallForm customer_id=c.id action=office.call />
             <PlansCard

@@ -9,7 +9,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use client::engine::Engine;
 use client::storage::BrowserStorage;
 use client::{Storage, TransportError};
-use domain::sync::{Change, PullResponse, PushRequest, PushResponse};
+use domain::sync::{Change, PullRequest, PullResponse, PushRequest, PushResponse};
 use leptos::prelude::*;
 use std::cell::Cell;
 use std::time::Duration;
@@ -214,11 +214,11 @@ async fn exchange(state: OfflineState) -> Result<(), TransportError> {
         }
     }
     loop {
-        let Some((cursor, known_to)) = engine().map(|e| (e.cursor(), e.known_to())) else {
+        let Some(request) = engine().map(|e| e.pull_request()) else {
             return Ok(());
         };
         let _ = take_lease();
-        let page = pull(cursor, known_to).await?;
+        let page = pull(&request).await?;
         let Some(mut engine) = engine() else {
             return Ok(());
         };
@@ -240,14 +240,8 @@ async fn push(request: &PushRequest) -> Result<PushResponse, TransportError> {
     answer(req.send().await).await
 }
 
-async fn pull(
-    cursor: i64,
-    known_to: Option<chrono::NaiveDate>,
-) -> Result<PullResponse, TransportError> {
-    let known = known_to
-        .map(|d| format!("&known_to={d}"))
-        .unwrap_or_default();
-    let url = format!("/api/v1/sync/pull?cursor={cursor}{known}");
+async fn pull(request: &PullRequest) -> Result<PullResponse, TransportError> {
+    let url = format!("/api/v1/sync/pull?{}", request.query());
     answer(gloo_net::http::Request::get(&url).send().await).await
 }
 
@@ -260,10 +254,9 @@ async fn answer<T: serde::de::DeserializeOwned>(
             status: 200,
             message: format!("the answer could not be read ({e})"),
         }),
-        401 => Err(TransportError::SignedOut),
-        status => Err(TransportError::Server {
+        status => Err(client::server_error(
             status,
-            message: res.text().await.unwrap_or_default(),
-        }),
+            &res.text().await.unwrap_or_default(),
+        )),
     }
 }

@@ -3,7 +3,7 @@
 
 mod page;
 
-pub use page::{CustomerPromises, LogCallForm, OverdueBadge, PromisesPage};
+pub use page::{CustomerPromises, LogCallForm, OverdueBadge, PromiseActions, PromisesPage};
 
 use crate::error::AppError;
 use domain::promise::OnTimeRate;

@@ -1,17 +1,19 @@
 use super::{
-    load_customer_ledger, load_ledger, overdue_count, AddPromise, ClosePromise, LogCall,
-    PromiseRow, SetCallbackCutoff,
+    load_ledger, AddPromise, ClosePromise, CustomerLedger, LogCall, PromiseRow, SetCallbackCutoff,
 };
+use crate::error::AppError;
 use crate::layout::{ErrorMessage, LoadError};
 use domain::PromiseStatus;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use uuid::Uuid;
 
-/// "Promises (2 overdue)" in the navigation, for everyone.
+/// "Promises (2 overdue)" in the navigation, for everyone. The count is loaded by the layout:
+/// a resource created inside a `Suspense`'s children can leave the server's streamed page
+/// unfinished for ever (leptos-rs/leptos#4866), so no component rendered inside one makes its
+/// own.
 #[component]
-pub fn OverdueBadge() -> impl IntoView {
-    let count = Resource::new(|| (), |_| overdue_count());
+pub fn OverdueBadge(count: Resource<Result<usize, AppError>>) -> impl IntoView {
     view! {
         "Promises"
         <Suspense fallback=|| ()>
@@ -153,23 +155,43 @@ fn CloseButtons(id: Uuid, what: String, close: ServerAction<ClosePromise>) -> im
     .into_any()
 }
 
+/// What can be done to a customer's promises from their page.
+#[derive(Clone, Copy)]
+pub struct PromiseActions {
+    pub close: ServerAction<ClosePromise>,
+    pub add: ServerAction<AddPromise>,
+}
+
+impl PromiseActions {
+    pub fn new() -> PromiseActions {
+        PromiseActions {
+            close: ServerAction::new(),
+            add: ServerAction::new(),
+        }
+    }
+
+    /// Changes whenever one of the actions completes, so the ledger reloads.
+    pub fn versions(&self) -> (usize, usize) {
+        (self.close.version().get(), self.add.version().get())
+    }
+}
+
+impl Default for PromiseActions {
+    fn default() -> Self {
+        PromiseActions::new()
+    }
+}
+
 /// The customer page's promises: open ones first, how reliably they were kept, a form to
-/// make one.
+/// make one. The page loads the ledger (see `OverdueBadge` for why not here).
 #[component]
-pub fn CustomerPromises(customer_id: Uuid, refresh: Signal<usize>) -> impl IntoView {
-    let close = ServerAction::<ClosePromise>::new();
-    let add = ServerAction::<AddPromise>::new();
-    let data = Resource::new(
-        move || {
-            (
-                customer_id,
-                close.version().get(),
-                add.version().get(),
-                refresh.get(),
-            )
-        },
-        |(id, ..)| load_customer_ledger(id.to_string()),
-    );
+pub fn CustomerPromises(
+    customer_id: Uuid,
+    ledger: Resource<Result<CustomerLedger, AppError>>,
+    actions: PromiseActions,
+) -> impl IntoView {
+    let PromiseActions { close, add } = actions;
+    let data = ledger;
     let form = crate::layout::reset_on_success(add);
     view! {
         <section class="card" aria-labelledby="promises-heading">

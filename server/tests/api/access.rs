@@ -19,7 +19,7 @@ enum May {
 /// An endpoint, a form that targets someone else's customer, and who may call it.
 type Row<'a> = (&'a str, Vec<(&'a str, &'a str)>, May);
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_server_function_refuses_whoever_may_not_use_it() {
     for app in spawn_apps(true).await {
         eprintln!("backend: {}", app.backend);
@@ -62,6 +62,29 @@ async fn every_server_function_refuses_whoever_may_not_use_it() {
             .find(|u| u.email == PRIYA)
             .unwrap()
             .id;
+        // Sam's phone, for the admin-only device rows.
+        let sam = app.store.find_login(SAM).await.unwrap().unwrap().0;
+        let phone = domain::new_id();
+        app.store
+            .register_device(phone, sam.id, "", Utc::now())
+            .await
+            .unwrap();
+        let phone = phone.to_string();
+        // A live API token, for the admin-only token rows.
+        let admin_id = app
+            .store
+            .find_login("admin@rapport.example")
+            .await
+            .unwrap()
+            .unwrap()
+            .0
+            .id;
+        let token = domain::new_id();
+        app.store
+            .create_api_token(token, "Website form", "hash", admin_id, Utc::now())
+            .await
+            .unwrap();
+        let token = token.to_string();
         let (diner, priority, promise, visit, priya, today) = (
             diner.to_string(),
             priority.to_string(),
@@ -168,9 +191,15 @@ async fn every_server_function_refuses_whoever_may_not_use_it() {
             ),
             ("continuity/at-risk", vec![], May::Office),
             ("promises/cutoff", vec![("cutoff", "16:00")], May::Admin),
+            ("devices/list", vec![], May::Admin),
+            ("devices/revoke", vec![("id", &phone)], May::Admin),
+            ("tokens/list", vec![], May::Admin),
+            ("tokens/new", vec![("name", "Accounts")], May::Admin),
+            ("tokens/revoke", vec![("id", &token)], May::Admin),
         ];
 
         let before = snapshot(&app).await;
+        let tokens_before = app.store.list_api_tokens().await.unwrap();
         let nobody = client();
         let priya_client = app.login_as(PRIYA).await;
         let office = app.login_as(OFFICE).await;
@@ -191,6 +220,12 @@ async fn every_server_function_refuses_whoever_may_not_use_it() {
         }
         // Nothing the refused calls tried changed anything.
         assert_eq!(snapshot(&app).await, before, "refused calls changed data");
+        let devices = app.store.list_devices().await.unwrap();
+        assert!(
+            devices.iter().all(|d| d.revoked_at.is_none()),
+            "a device was signed out"
+        );
+        assert_eq!(app.store.list_api_tokens().await.unwrap(), tokens_before);
 
         // What a technician may list is scoped to their own customers.
         let mine = json(
@@ -217,41 +252,4 @@ async fn every_server_function_refuses_whoever_may_not_use_it() {
             );
         }
     }
-}
-
-/// Rows that the calls above would change, as one comparable value.
-async fn snapshot(app: &TestApp) -> String {
-    let all = CustomerFilter {
-        limit: 1000,
-        ..Default::default()
-    };
-    let customers = app.store.list_customers(&all).await.unwrap();
-    let ids: Vec<uuid::Uuid> = customers.iter().map(|c| c.id).collect();
-    let mut details = vec![];
-    for id in &ids {
-        details.push(format!("{:?}", app.store.get_customer(*id).await.unwrap()));
-    }
-    let priorities = app.store.priorities_of(&ids).await.unwrap().len();
-    let promises = app.store.promises(&PromiseFilter::default()).await.unwrap();
-    let cutoff = app.store.setting("callback_cutoff").await.unwrap();
-    let plans = app.store.all_plans().await.unwrap().len();
-    let visits = app
-        .store
-        .past_visits(
-            chrono::NaiveDate::from_ymd_opt(2000, 1, 1).unwrap(),
-            chrono::NaiveDate::from_ymd_opt(2200, 1, 1).unwrap(),
-        )
-        .await
-        .unwrap()
-        .len();
-    let mut scheduled = vec![];
-    for id in &ids {
-        let from = chrono::NaiveDate::from_ymd_opt(2000, 1, 1).unwrap();
-        let to = chrono::NaiveDate::from_ymd_opt(2200, 1, 1).unwrap();
-        scheduled.push(format!(
-            "{:?}",
-            app.store.customer_visits(*id, from, to).await.unwrap()
-        ));
-    }
-    format!("{details:?}|{priorities}|{promises:?}|{cutoff:?}|{plans}|{visits}|{scheduled:?}")
 }

@@ -1,7 +1,7 @@
 use crate::helpers::*;
 use chrono::Utc;
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn health_check_answers_ok() {
     for app in spawn_apps(false).await {
         eprintln!("backend: {}", app.backend);
@@ -10,7 +10,7 @@ async fn health_check_answers_ok() {
     }
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn pages_without_a_session_redirect_to_login_and_api_calls_get_401() {
     for app in spawn_apps(true).await {
         eprintln!("backend: {}", app.backend);
@@ -28,7 +28,7 @@ async fn pages_without_a_session_redirect_to_login_and_api_calls_get_401() {
     }
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_first_visitor_of_a_new_installation_creates_the_admin_and_only_once() {
     for app in spawn_apps(false).await {
         eprintln!("backend: {}", app.backend);
@@ -71,7 +71,7 @@ async fn the_first_visitor_of_a_new_installation_creates_the_admin_and_only_once
     }
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_wrong_password_and_an_unknown_email_get_the_same_clear_message() {
     for app in spawn_apps(true).await {
         eprintln!("backend: {}", app.backend);
@@ -91,7 +91,7 @@ async fn a_wrong_password_and_an_unknown_email_get_the_same_clear_message() {
     }
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn many_failed_logins_lock_the_account_for_a_while() {
     for app in spawn_apps(true).await {
         eprintln!("backend: {}", app.backend);
@@ -111,7 +111,7 @@ async fn many_failed_logins_lock_the_account_for_a_while() {
     }
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn login_sets_a_http_only_same_site_cookie_and_logout_revokes_it() {
     for app in spawn_apps(true).await {
         eprintln!("backend: {}", app.backend);
@@ -141,7 +141,7 @@ async fn login_sets_a_http_only_same_site_cookie_and_logout_revokes_it() {
     }
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn oversized_requests_are_refused_before_they_are_read() {
     for app in spawn_apps(true).await {
         eprintln!("backend: {}", app.backend);
@@ -150,11 +150,15 @@ async fn oversized_requests_are_refused_before_they_are_read() {
         let res = app
             .call(&c, "customers/list", &[("search", huge.as_str())])
             .await;
-        assert_eq!(res.status().as_u16(), 413);
+        let body = json(res, 413).await;
+        assert_eq!(
+            body["error"],
+            "The request is larger than 1 MB, the most Rapport accepts. Send less at once."
+        );
     }
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_create_admin_command_makes_an_admin_who_can_log_in() {
     for app in spawn_apps(false).await {
         eprintln!("backend: {}", app.backend);

@@ -2,9 +2,10 @@
 //! server, with a network that can go away or lose responses.
 
 use crate::helpers::*;
+use crate::support::answer;
 use chrono::{Duration, Utc};
 use client::{Engine, MemoryStorage, Transport, TransportError};
-use domain::sync::{Change, PullResponse, PushRequest, PushResponse};
+use domain::sync::{Change, PullRequest, PullResponse, PushRequest, PushResponse};
 use domain::{new_id, UserSummary, VisitStatus};
 use std::cell::Cell;
 use uuid::Uuid;
@@ -28,23 +29,6 @@ impl Network {
     }
 }
 
-async fn answer<T: serde::de::DeserializeOwned>(
-    res: reqwest::Response,
-) -> Result<T, TransportError> {
-    let status = res.status().as_u16();
-    if status == 401 {
-        return Err(TransportError::SignedOut);
-    }
-    if status != 200 {
-        let message = res.text().await.unwrap_or_default();
-        return Err(TransportError::Server { status, message });
-    }
-    res.json().await.map_err(|e| TransportError::Server {
-        status,
-        message: e.to_string(),
-    })
-}
-
 impl Transport for Network {
     async fn push(&self, request: &PushRequest) -> Result<PushResponse, TransportError> {
         if self.offline.get() {
@@ -64,21 +48,15 @@ impl Transport for Network {
         answer(res).await
     }
 
-    async fn pull(
-        &self,
-        cursor: i64,
-        known_to: Option<chrono::NaiveDate>,
-    ) -> Result<PullResponse, TransportError> {
+    async fn pull(&self, request: &PullRequest) -> Result<PullResponse, TransportError> {
         if self.offline.get() {
             return Err(TransportError::Offline);
         }
-        let known = known_to
-            .map(|d| format!("&known_to={d}"))
-            .unwrap_or_default();
-        let url = format!(
-            "{}/api/v1/sync/pull?cursor={cursor}&limit=50{known}",
-            self.base
-        );
+        let request = PullRequest {
+            limit: Some(50),
+            ..request.clone()
+        };
+        let url = format!("{}/api/v1/sync/pull?{}", self.base, request.query());
         answer(
             self.http
                 .get(url)
@@ -105,7 +83,7 @@ fn dorothys_visit(engine: &Engine<MemoryStorage>, sam: &UserSummary) -> (Uuid, U
     (stop.visit.id, stop.customer.id)
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_day_offline_reaches_the_server_exactly_once_when_the_signal_returns() {
     for app in spawn_apps(true).await {
         eprintln!("backend: {}", app.backend);
@@ -234,7 +212,7 @@ async fn a_day_offline_reaches_the_server_exactly_once_when_the_signal_returns()
     }
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_devices_of_one_technician_converge_with_the_server() {
     for app in spawn_apps(true).await {
         eprintln!("backend: {}", app.backend);
@@ -312,7 +290,7 @@ async fn two_devices_of_one_technician_converge_with_the_server() {
     }
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_change_the_server_refuses_is_kept_as_a_problem_and_does_not_block_the_rest() {
     for app in spawn_apps(true).await {
         eprintln!("backend: {}", app.backend);
@@ -352,7 +330,7 @@ async fn a_change_the_server_refuses_is_kept_as_a_problem_and_does_not_block_the
     }
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_conflicting_edit_of_a_single_value_keeps_both_values_visible() {
     for app in spawn_apps(true).await {
         eprintln!("backend: {}", app.backend);

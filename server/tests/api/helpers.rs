@@ -27,8 +27,18 @@ pub async fn spawn_apps(demo: bool) -> Vec<TestApp> {
 
 /// Starts the server over this database, with or without the demo data.
 pub async fn spawn_on(db: TestDb, demo: bool) -> TestApp {
+    spawn_configured(db, demo, |_| {}).await
+}
+
+/// Starts the server with a setting changed (e.g. `secure_cookies`).
+pub async fn spawn_configured(
+    db: TestDb,
+    demo: bool,
+    configure: impl FnOnce(&mut Config),
+) -> TestApp {
     let mut config = Config::for_tests(db.url.clone());
     config.demo = demo;
+    configure(&mut config);
     let app = Application::build(config, Clock::system())
         .await
         .expect("server builds");
@@ -44,9 +54,14 @@ pub async fn spawn_on(db: TestDb, demo: bool) -> TestApp {
     }
 }
 
+/// How long a test waits for any answer. A page whose stream never ends (as a Leptos render
+/// can, see `promises::OverdueBadge`) fails its test instead of hanging the whole run.
+pub const ANSWER_WITHIN: std::time::Duration = std::time::Duration::from_secs(120);
+
 /// A browser-like client: keeps cookies, does not follow redirects so tests can see them.
 pub fn client() -> Client {
     Client::builder()
+        .timeout(ANSWER_WITHIN)
         .cookie_store(true)
         .redirect(redirect::Policy::none())
         .build()
@@ -126,3 +141,51 @@ pub fn message(body: &Value) -> String {
 pub const OFFICE: &str = "office@rapport.example";
 pub const SAM: &str = "sam@rapport.example";
 pub const PRIYA: &str = "priya@rapport.example";
+
+/// What a refused or malformed request must leave alone (customers, priorities, promises,
+/// settings, plans, visits and notes), as one comparable value.
+pub async fn snapshot(app: &TestApp) -> String {
+    let all = store::CustomerFilter {
+        limit: 1000,
+        ..Default::default()
+    };
+    let customers = app.store.list_customers(&all).await.unwrap();
+    let ids: Vec<uuid::Uuid> = customers.iter().map(|c| c.id).collect();
+    let mut details = vec![];
+    for id in &ids {
+        details.push(format!("{:?}", app.store.get_customer(*id).await.unwrap()));
+    }
+    let priorities = app.store.priorities_of(&ids).await.unwrap().len();
+    let promises = app
+        .store
+        .promises(&store::PromiseFilter::default())
+        .await
+        .unwrap();
+    let cutoff = app.store.setting("callback_cutoff").await.unwrap();
+    let plans = app.store.all_plans().await.unwrap().len();
+    let visits = app
+        .store
+        .past_visits(
+            chrono::NaiveDate::from_ymd_opt(2000, 1, 1).unwrap(),
+            chrono::NaiveDate::from_ymd_opt(2200, 1, 1).unwrap(),
+        )
+        .await
+        .unwrap()
+        .len();
+    let mut scheduled = vec![];
+    for id in &ids {
+        let from = chrono::NaiveDate::from_ymd_opt(2000, 1, 1).unwrap();
+        let to = chrono::NaiveDate::from_ymd_opt(2200, 1, 1).unwrap();
+        scheduled.push(format!(
+            "{:?}",
+            app.store.customer_visits(*id, from, to).await.unwrap()
+        ));
+    }
+    let mut notes = 0;
+    for id in &ids {
+        notes += app.store.customer_notes(*id, 100_000).await.unwrap().len();
+    }
+    format!(
+        "{details:?}|{priorities}|{promises:?}|{cutoff:?}|{plans}|{visits}|{scheduled:?}|{notes}"
+    )
+}

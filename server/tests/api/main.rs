@@ -2,9 +2,16 @@
 
 mod access;
 mod auth;
+mod bad_input;
+mod calendar;
 mod client;
 mod customers;
 mod helpers;
+mod interop;
 mod office;
 mod priorities;
+mod rest;
+mod sessions;
+#[path = "../support/mod.rs"]
+mod support;
 mod sync;

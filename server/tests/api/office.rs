@@ -42,7 +42,7 @@ async fn demo(app: &TestApp) -> Demo {
     }
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sending_someone_new_is_stopped_until_a_reason_is_given_and_makes_a_promise() {
     for app in spawn_apps(true).await {
         eprintln!("backend: {}", app.backend);
@@ -200,7 +200,7 @@ async fn sending_someone_new_is_stopped_until_a_reason_is_given_and_makes_a_prom
     }
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn technicians_cannot_use_the_board() {
     for app in spawn_apps(true).await {
         eprintln!("backend: {}", app.backend);
@@ -226,7 +226,7 @@ async fn technicians_cannot_use_the_board() {
     }
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_board_shows_each_technicians_day_and_what_the_phones_reported() {
     for app in spawn_apps(true).await {
         eprintln!("backend: {}", app.backend);
@@ -255,7 +255,7 @@ async fn the_board_shows_each_technicians_day_and_what_the_phones_reported() {
     }
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_callback_is_due_by_the_cutoff_and_counts_as_overdue_once_late() {
     for app in spawn_apps(true).await {
         eprintln!("backend: {}", app.backend);
@@ -353,7 +353,7 @@ async fn a_callback_is_due_by_the_cutoff_and_counts_as_overdue_once_late() {
     }
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn unassigned_visits_are_on_the_board_and_go_to_the_customers_technician_without_a_reason() {
     for app in spawn_apps(true).await {
         eprintln!("backend: {}", app.backend);
@@ -397,7 +397,7 @@ async fn unassigned_visits_are_on_the_board_and_go_to_the_customers_technician_w
     }
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_one_off_visit_goes_to_the_customers_technician_and_the_admin_sees_who_did_what() {
     for app in spawn_apps(true).await {
         eprintln!("backend: {}", app.backend);

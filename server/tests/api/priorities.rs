@@ -1,6 +1,6 @@
 use crate::helpers::*;
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_priority_the_office_adds_is_on_the_technicians_stop_today() {
     for app in spawn_apps(true).await {
         eprintln!("backend: {}", app.backend);
@@ -55,7 +55,7 @@ async fn a_priority_the_office_adds_is_on_the_technicians_stop_today() {
     }
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn priorities_are_edited_and_retired_and_bad_input_is_refused() {
     for app in spawn_apps(true).await {
         eprintln!("backend: {}", app.backend);

@@ -101,7 +101,7 @@ async fn dorothys_visit_today(app: &TestApp, sam: &Device) -> Uuid {
         .id
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_resent_push_is_acknowledged_as_duplicate_and_applied_once() {
     for app in spawn_apps(true).await {
         eprintln!("backend: {}", app.backend);
@@ -131,7 +131,7 @@ async fn a_resent_push_is_acknowledged_as_duplicate_and_applied_once() {
     }
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn visit_status_from_two_devices_moves_forward_only_and_keeps_the_earliest_arrival() {
     for app in spawn_apps(true).await {
         eprintln!("backend: {}", app.backend);
@@ -168,7 +168,7 @@ async fn visit_status_from_two_devices_moves_forward_only_and_keeps_the_earliest
     }
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_change_the_office_made_while_the_phone_was_offline_reaches_it_on_the_next_pull() {
     for app in spawn_apps(true).await {
         eprintln!("backend: {}", app.backend);
@@ -207,7 +207,7 @@ async fn a_change_the_office_made_while_the_phone_was_offline_reaches_it_on_the_
     }
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn pulling_in_small_pages_delivers_everything_exactly_once() {
     for app in spawn_apps(true).await {
         eprintln!("backend: {}", app.backend);
@@ -236,7 +236,7 @@ async fn pulling_in_small_pages_delivers_everything_exactly_once() {
     }
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_technician_cannot_write_to_another_technicians_visit() {
     for app in spawn_apps(true).await {
         eprintln!("backend: {}", app.backend);
@@ -260,7 +260,7 @@ async fn a_technician_cannot_write_to_another_technicians_visit() {
     }
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn bad_pushes_get_a_clear_4xx_and_change_nothing() {
     for app in spawn_apps(true).await {
         eprintln!("backend: {}", app.backend);
@@ -280,9 +280,14 @@ async fn bad_pushes_get_a_clear_4xx_and_change_nothing() {
             Uuid::nil(),
             Uuid::nil()
         );
-        let res = post(unknown).await.unwrap();
-        assert_eq!(res.status().as_u16(), 400);
-        assert!(res.text().await.unwrap().contains("delete_everything"));
+        // A change this server cannot read is refused alone: it must not block the queue.
+        for _ in 0..2 {
+            let res = post(unknown.clone()).await.unwrap();
+            let body = json(res, 200).await;
+            assert_eq!(body["results"][0]["outcome"], "rejected");
+            let reason = body["results"][0]["reason"].as_str().unwrap();
+            assert!(reason.contains("\"delete_everything\""), "{reason}");
+        }
 
         let visit = dorothys_visit_today(&app, &sam).await;
         let many: Vec<_> = (0..501)
@@ -327,7 +332,7 @@ async fn bad_pushes_get_a_clear_4xx_and_change_nothing() {
     }
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_device_belongs_to_the_user_who_first_synced_it() {
     for app in spawn_apps(true).await {
         eprintln!("backend: {}", app.backend);
@@ -348,7 +353,7 @@ async fn a_device_belongs_to_the_user_who_first_synced_it() {
     }
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn reading_the_priorities_is_recorded_once_at_the_earliest_time() {
     for app in spawn_apps(true).await {
         eprintln!("backend: {}", app.backend);
@@ -370,7 +375,7 @@ async fn reading_the_priorities_is_recorded_once_at_the_earliest_time() {
     }
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_edit_made_on_an_older_copy_is_a_conflict_that_keeps_both_values() {
     for app in spawn_apps(true).await {
         eprintln!("backend: {}", app.backend);
@@ -464,7 +469,7 @@ async fn an_edit_made_on_an_older_copy_is_a_conflict_that_keeps_both_values() {
     }
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_promise_made_on_the_phone_can_be_kept_and_stays_kept() {
     for app in spawn_apps(true).await {
         eprintln!("backend: {}", app.backend);
@@ -507,7 +512,7 @@ async fn a_promise_made_on_the_phone_can_be_kept_and_stays_kept() {
     }
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_visit_given_to_someone_else_leaves_the_first_phone_and_reaches_the_second() {
     for app in spawn_apps(true).await {
         eprintln!("backend: {}", app.backend);
@@ -585,7 +590,7 @@ async fn priya_id(app: &TestApp) -> Uuid {
         .id
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_office_settles_a_conflict_and_cannot_save_over_a_newer_phone_edit() {
     for app in spawn_apps(true).await {
         eprintln!("backend: {}", app.backend);
@@ -696,7 +701,7 @@ async fn the_office_settles_a_conflict_and_cannot_save_over_a_newer_phone_edit()
     }
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_instances_over_one_database_serve_two_devices_that_converge() {
     for a in spawn_apps(true).await {
         eprintln!("backend: {}", a.backend);
@@ -760,5 +765,113 @@ async fn two_instances_over_one_database_serve_two_devices_that_converge() {
             .filter(|b| b.contains(" note "))
             .collect();
         assert_eq!(bodies.len(), 10, "{bodies:?}");
+    }
+}
+
+/// Found by the seeded fault test (`tests/sync_faults.rs`): a phone that edits the same field
+/// twice offline sends both edits on the same copy of the customer; the second must build on
+/// the first, not conflict with it. Another phone's edit on that copy still conflicts.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_offline_edits_of_one_field_on_one_phone_build_on_each_other() {
+    for app in spawn_apps(true).await {
+        eprintln!("backend: {}", app.backend);
+        let mut phone = Device::of(&app, SAM).await;
+        let mut tablet = Device::of(&app, SAM).await;
+        let first = phone.pull(&app, 0, 5000).await;
+        let dorothy = first
+            .customers
+            .iter()
+            .find(|c| c.name == store::demo::DOROTHY)
+            .unwrap()
+            .clone();
+        let edit = |value: &str| Change::EditCustomer {
+            customer_id: dorothy.id,
+            field: CustomerField::Phone,
+            value: value.into(),
+            base_version: dorothy.version,
+        };
+        let typo = phone.mutation(edit("(555) 010-99"));
+        let fixed = phone.mutation(edit("(555) 010-9999"));
+        assert_eq!(
+            phone.push(&app, &[typo, fixed]).await,
+            [Outcome::Applied, Outcome::Applied]
+        );
+        let late = tablet.mutation(edit("(555) 444-0000"));
+        assert_eq!(
+            tablet.push(&app, &[late]).await,
+            [Outcome::Conflict {
+                field: "phone".into(),
+                server_value: "(555) 010-9999".into(),
+                your_value: "(555) 444-0000".into(),
+            }]
+        );
+        let now = app.store.get_customer(dorothy.id).await.unwrap().unwrap();
+        assert_eq!(now.phone, "(555) 010-9999");
+    }
+}
+
+/// Found by the seeded fault test: a visit given to a technician brings its customer's
+/// priorities to their phone even when the customer's own row changed after the phone's
+/// cursor (it used to bring the customer alone, and the priorities never came).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_visit_given_to_a_technician_brings_its_customers_older_priorities() {
+    for app in spawn_apps(true).await {
+        eprintln!("backend: {}", app.backend);
+        let sam = Device::of(&app, SAM).await;
+        let priya = Device::of(&app, PRIYA).await;
+        let visit = dorothys_visit_today(&app, &sam).await;
+        let cursor = priya.pull_all(&app, 0, 5000).await.1;
+        let dorothy = app
+            .store
+            .get_customer(
+                app.store
+                    .get_visit(visit)
+                    .await
+                    .unwrap()
+                    .unwrap()
+                    .customer_id,
+            )
+            .await
+            .unwrap()
+            .unwrap();
+        let priorities = app.store.priorities_of(&[dorothy.id]).await.unwrap();
+        assert!(!priorities.is_empty(), "Dorothy has priorities");
+
+        // The office corrects Dorothy's phone number, then gives today's visit to Priya.
+        let office = app.store.find_login(OFFICE).await.unwrap().unwrap().0;
+        let draft = domain::CustomerDraft {
+            name: dorothy.name.clone(),
+            contact_name: dorothy.contact_name.clone(),
+            address: dorothy.address.clone(),
+            phone: "(555) 010-4242".into(),
+            email: dorothy.email.clone(),
+            access_notes: dorothy.access_notes.clone(),
+        };
+        let now = Utc::now();
+        app.store
+            .update_customer(dorothy.id, draft, None, Some(office.id), now)
+            .await
+            .unwrap();
+        let mv = store::VisitMove {
+            visit_id: visit,
+            technician_id: Some(priya_id(&app).await),
+            day: now.date_naive(),
+            position: None,
+            by: office.id,
+            continuity_break: None,
+        };
+        app.store.move_visit(mv, now).await.unwrap();
+
+        let (pages, _) = priya.pull_all(&app, cursor, 5000).await;
+        let got: Vec<Uuid> = pages
+            .iter()
+            .flat_map(|p| p.priorities.iter().map(|p| p.id))
+            .collect();
+        for p in &priorities {
+            assert!(got.contains(&p.id), "Priya's phone got \"{}\"", p.text);
+        }
+        assert!(pages
+            .iter()
+            .any(|p| p.customers.iter().any(|c| c.phone == "(555) 010-4242")));
     }
 }

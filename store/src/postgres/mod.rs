@@ -9,10 +9,18 @@
 //! order. A reader can never see version N+1 committed while N is still pending, which is how a
 //! plain sequence or timestamp cursor skips changes.
 
+#[path = "../sql/api_tokens.rs"]
+mod api_tokens;
 #[path = "../sql/audit.rs"]
 mod audit;
+#[path = "../sql/calendar.rs"]
+mod calendar;
 #[path = "../sql/customers.rs"]
 mod customers;
+#[path = "../sql/devices.rs"]
+mod devices;
+#[path = "../sql/interop.rs"]
+mod interop;
 #[path = "../sql/plans.rs"]
 mod plans;
 #[path = "../sql/priorities.rs"]
@@ -74,6 +82,32 @@ impl PgStore {
     pub async fn close(&self) {
         self.pool.close().await;
     }
+}
+
+/// A read-only view of one moment: every statement in it sees the same commits.
+async fn read_snapshot(pool: &sqlx::Pool<Postgres>) -> StoreResult<Transaction<'static, Postgres>> {
+    let mut tx = pool.begin().await?;
+    // Read committed (the default) would let each statement see newer commits.
+    sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        .execute(&mut *tx)
+        .await?;
+    Ok(tx)
+}
+
+/// Takes `n` versions at once (for bulk writes) and returns them in order; the same
+/// invariant as `next_version`: every row written gets one of its own.
+async fn next_versions(
+    tx: &mut Transaction<'_, Postgres>,
+    n: i64,
+) -> StoreResult<std::ops::RangeInclusive<i64>> {
+    let (last,): (i64,) = sqlx::query_as(q(
+        "UPDATE org_state SET version = version + ? WHERE id = 1 RETURNING version",
+    ))
+    .bind(n)
+    .fetch_one(&mut **tx)
+    .await?;
+    crate::fault::after_version_taken(last).await;
+    Ok(last - n + 1..=last)
 }
 
 /// Bumps the organisation's version counter inside the caller's transaction and returns it.

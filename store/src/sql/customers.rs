@@ -98,26 +98,16 @@ impl Customers for Backend {
     ) -> StoreResult<Customer> {
         let mut tx = self.pool.begin().await?;
         let version = next_version(&mut tx).await?;
-        let customer = sqlx::query_as(q(&format!(
-            "INSERT INTO customers (id, name, contact_name, address, phone, email, access_notes,
-                assigned_technician_id, created_at, updated_at, version)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-             RETURNING {CUSTOMER_COLUMNS}"
-        )))
-        .bind(id)
-        .bind(&draft.name)
-        .bind(&draft.contact_name)
-        .bind(&draft.address)
-        .bind(&draft.phone)
-        .bind(&draft.email)
-        .bind(&draft.access_notes)
-        .bind(assigned_technician_id)
-        .bind(at)
-        .bind(at)
-        .bind(version)
-        .fetch_one(&mut *tx)
-        .await
-        .map_err(|e| StoreError::unique_or(e, "That customer already exists."))?;
+        let new = NewCustomer {
+            id,
+            draft: &draft,
+            technicians: (assigned_technician_id, None),
+            version,
+            at,
+        };
+        let customer = insert_customer(&mut tx, new)
+            .await
+            .map_err(|e| StoreError::unique_or(e, "That customer already exists."))?;
         let customer: Customer = customer;
         let entry = change("created", &customer, customer.name.clone());
         audit::record(&mut tx, entry, by, at).await?;
@@ -152,17 +142,8 @@ impl Customers for Backend {
                 ));
             }
         }
-        // Fields a phone can also edit remember the version of their last change.
         if let Some(before) = &before {
-            for field in [CustomerField::Phone, CustomerField::AccessNotes] {
-                let new = match field {
-                    CustomerField::Phone => &draft.phone,
-                    CustomerField::AccessNotes => &draft.access_notes,
-                };
-                if field.get(before) != new {
-                    stamp_field(&mut tx, id, field, version).await?;
-                }
-            }
+            stamp_office_edits(&mut tx, before, &draft, version).await?;
         }
         let customer = sqlx::query_as(q(&format!(
             "UPDATE customers SET name = ?, contact_name = ?, address = ?, phone = ?, email = ?,
@@ -305,7 +286,7 @@ impl Customers for Backend {
             .bind(customer_id)
             .execute(&mut *tx)
             .await?;
-            stamp_field(&mut tx, customer_id, field, version).await?;
+            stamp_field(&mut tx, customer_id, field, version, None).await?;
         }
         let entry = super::audit::Entry {
             entity: "customer",
@@ -338,20 +319,82 @@ impl Customers for Backend {
     }
 }
 
-/// Records that a customer field was written at this version.
+/// A customer about to be written, with the version it gets.
+pub(super) struct NewCustomer<'a> {
+    pub id: Uuid,
+    pub draft: &'a CustomerDraft,
+    /// Assigned and backup.
+    pub technicians: (Option<Uuid>, Option<Uuid>),
+    pub version: i64,
+    pub at: DateTime<Utc>,
+}
+
+/// Inserts a customer inside the caller's transaction (the caller says what a clash means).
+pub(super) async fn insert_customer(
+    tx: &mut Transaction<'_, Db>,
+    new: NewCustomer<'_>,
+) -> Result<Customer, sqlx::Error> {
+    let (assigned, backup) = new.technicians;
+    sqlx::query_as(q(&format!(
+        "INSERT INTO customers (id, name, contact_name, address, phone, email, access_notes,
+            assigned_technician_id, backup_technician_id, created_at, updated_at, version)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         RETURNING {CUSTOMER_COLUMNS}"
+    )))
+    .bind(new.id)
+    .bind(&new.draft.name)
+    .bind(&new.draft.contact_name)
+    .bind(&new.draft.address)
+    .bind(&new.draft.phone)
+    .bind(&new.draft.email)
+    .bind(&new.draft.access_notes)
+    .bind(assigned)
+    .bind(backup)
+    .bind(new.at)
+    .bind(new.at)
+    .bind(new.version)
+    .fetch_one(&mut **tx)
+    .await
+}
+
+/// Fields a phone can also edit remember the version of their last change: stamps those an
+/// office edit (form or import) changes.
+pub(super) async fn stamp_office_edits(
+    tx: &mut Transaction<'_, Db>,
+    before: &Customer,
+    draft: &CustomerDraft,
+    version: i64,
+) -> StoreResult<()> {
+    for (field, new) in [
+        (CustomerField::Phone, &draft.phone),
+        (CustomerField::AccessNotes, &draft.access_notes),
+    ] {
+        if field.get(before) != new {
+            stamp_field(tx, before.id, field, version, None).await?;
+        }
+    }
+    Ok(())
+}
+
+/// Records the version of a field's write and which device mutation made it (`None`: the office).
 pub(super) async fn stamp_field(
     tx: &mut Transaction<'_, Db>,
     customer_id: Uuid,
     field: CustomerField,
     version: i64,
+    device: Option<(Uuid, i64)>,
 ) -> StoreResult<()> {
     sqlx::query(q(
-        "INSERT INTO field_versions (entity, entity_id, field, version) VALUES ('customer', ?, ?, ?)
-         ON CONFLICT (entity, entity_id, field) DO UPDATE SET version = excluded.version",
+        "INSERT INTO field_versions (entity, entity_id, field, version, device_id, device_seq)
+         VALUES ('customer', ?, ?, ?, ?, ?)
+         ON CONFLICT (entity, entity_id, field) DO UPDATE SET version = excluded.version,
+            device_id = excluded.device_id, device_seq = excluded.device_seq",
     ))
     .bind(customer_id)
     .bind(field.as_str())
     .bind(version)
+    .bind(device.map(|(d, _)| d))
+    .bind(device.map(|(_, s)| s))
     .execute(&mut **tx)
     .await?;
     Ok(())

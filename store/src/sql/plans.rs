@@ -131,7 +131,9 @@ async fn follow_plan(
     let version = next_version(tx).await?;
     sqlx::query(q(
         "UPDATE visits SET window_start = ?, window_end = ?, technician_id = ?, updated_at = ?,
-            version = ?, plan_version = ? WHERE id = ?",
+            version = ?, plan_version = ?,
+            placed_version = CASE WHEN technician_id IS NOT DISTINCT FROM ? THEN placed_version ELSE ? END
+         WHERE id = ?",
     ))
     .bind(plan.window_start)
     .bind(plan.window_end)
@@ -139,6 +141,9 @@ async fn follow_plan(
     .bind(at)
     .bind(version)
     .bind(plan.version)
+    // Given to someone else: their phone must get the customer with it (see `pull`).
+    .bind(technician)
+    .bind(version)
     .bind(visit.id)
     .execute(&mut **tx)
     .await?;
@@ -312,8 +317,8 @@ impl Plans for Backend {
             let inserted = sqlx::query(q(
                 "INSERT INTO visits (id, customer_id, plan_id, plan_occurrence, technician_id,
                     scheduled_on, window_start, window_end, position, status, created_at,
-                    updated_at, version, plan_version)
-                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'scheduled', ?, ?, ?, ?)
+                    updated_at, version, plan_version, placed_version)
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'scheduled', ?, ?, ?, ?, ?)
                  ON CONFLICT (plan_id, plan_occurrence) DO NOTHING",
             ))
             .bind(domain::new_id())
@@ -329,6 +334,7 @@ impl Plans for Backend {
             .bind(at)
             .bind(version)
             .bind(plan.version)
+            .bind(version)
             .execute(&mut *tx)
             .await?;
             report.created += inserted.rows_affected() as u32;

@@ -57,6 +57,35 @@ pub(super) async fn record_event(
     super::audit::record(tx, entry, Some(by), at).await
 }
 
+/// Adds a priority with its first history event, inside the caller's transaction.
+pub(super) async fn insert_priority(
+    tx: &mut Transaction<'_, Db>,
+    new: &NewPriority,
+    version: i64,
+) -> StoreResult<Priority> {
+    sqlx::query(q(
+        "INSERT INTO priorities (id, customer_id, text, pinned, heard_by_id, heard_role,
+            heard_at, version)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+    ))
+    .bind(new.id)
+    .bind(new.customer_id)
+    .bind(&new.draft.text)
+    .bind(new.draft.pinned)
+    .bind(new.heard_by_id)
+    .bind(new.heard_role)
+    .bind(new.heard_at)
+    .bind(version)
+    .execute(&mut **tx)
+    .await
+    .map_err(|e| StoreError::unique_or(e, "That priority was already added."))?;
+    let priority = Backend::priority_in(tx, new.id)
+        .await?
+        .ok_or(StoreError::NotFound("priority"))?;
+    record_event(tx, &priority, "added", new.heard_by_id, new.heard_at).await?;
+    Ok(priority)
+}
+
 #[async_trait]
 impl Priorities for Backend {
     async fn priorities_of(&self, customer_ids: &[Uuid]) -> StoreResult<Vec<Priority>> {
@@ -87,26 +116,7 @@ impl Priorities for Backend {
     async fn add_priority(&self, new: NewPriority) -> StoreResult<Priority> {
         let mut tx = self.pool.begin().await?;
         let version = next_version(&mut tx).await?;
-        sqlx::query(q(
-            "INSERT INTO priorities (id, customer_id, text, pinned, heard_by_id, heard_role,
-                heard_at, version)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        ))
-        .bind(new.id)
-        .bind(new.customer_id)
-        .bind(&new.draft.text)
-        .bind(new.draft.pinned)
-        .bind(new.heard_by_id)
-        .bind(new.heard_role)
-        .bind(new.heard_at)
-        .bind(version)
-        .execute(&mut *tx)
-        .await
-        .map_err(|e| StoreError::unique_or(e, "That priority was already added."))?;
-        let priority = Self::priority_in(&mut tx, new.id)
-            .await?
-            .ok_or(StoreError::NotFound("priority"))?;
-        record_event(&mut tx, &priority, "added", new.heard_by_id, new.heard_at).await?;
+        let priority = insert_priority(&mut tx, &new, version).await?;
         tx.commit().await?;
         Ok(priority)
     }

@@ -17,10 +17,25 @@ use domain::{Customer, Priority, Visit};
 use std::collections::HashSet;
 use uuid::Uuid;
 
-/// Customers with a visit of this technician in the window (all customers for the office).
-/// Parameters: ?1 technician (or NULL), ?2 from, ?3 to.
-const IN_SCOPE: &str = "(?1 IS NULL OR customer_id IN (SELECT v.customer_id FROM visits v
-     WHERE v.technician_id = ?1 AND v.scheduled_on BETWEEN ?2 AND ?3))";
+type Tx<'c> = sqlx::Transaction<'c, Db>;
+
+/// Rows after the cursor (?4) in the caller's scope, in version order. For a technician: rows
+/// of the customers with one of their visits in the window (?1 technician, ?2 from, ?3 to),
+/// found through that technician's visits. The `+` keeps both planners off the version index,
+/// which would walk every row written since the cursor (every customer, on a first sync)
+/// whoever it belongs to, so the cost would grow with the whole database. The office's
+/// scope is everything (?1 is NULL), read by version.
+fn in_scope(scope: &PullScope, customer: &str, version: &str) -> String {
+    if scope.technician_id.is_some() {
+        format!(
+            "{customer} IN (SELECT v.customer_id FROM visits v
+                WHERE v.technician_id = ?1 AND v.scheduled_on BETWEEN ?2 AND ?3)
+             AND +{version} > ?4 ORDER BY +{version}"
+        )
+    } else {
+        format!("?1 IS NULL AND ?2 <= ?3 AND {version} > ?4 ORDER BY {version}")
+    }
+}
 
 pub async fn pull(
     pool: &sqlx::Pool<Db>,
@@ -30,56 +45,82 @@ pub async fn pull(
 ) -> StoreResult<PullResponse> {
     let limit = limit.clamp(1, 5000);
     let fetch = limit as i64 + 1;
+    // One snapshot for the whole page: separate statements could each see a different set of
+    // commits, and a cursor taken from a later one would skip what an earlier one missed.
+    let mut tx = super::read_snapshot(pool).await?;
+    let tx = &mut tx;
+    // Everything up to here is in the snapshot, in scope or not: a complete page moves the
+    // cursor to it, so the next pull looks only at what was written after (not at every
+    // row written since the phone's last change in scope).
+    let (latest,): (i64,) = sqlx::query_as("SELECT version FROM org_state WHERE id = 1")
+        .fetch_one(&mut **tx)
+        .await?;
     let visits: Vec<Visit> = query(
-        pool,
+        tx,
+        scope,
+        cursor,
+        fetch,
+        &if scope.technician_id.is_some() {
+            format!(
+                "SELECT {VISIT} FROM visits WHERE technician_id = ?1
+                 AND scheduled_on BETWEEN ?2 AND ?3 AND +version > ?4 ORDER BY +version LIMIT ?5"
+            )
+        } else {
+            format!(
+                "SELECT {VISIT} FROM visits WHERE ?1 IS NULL
+                 AND scheduled_on BETWEEN ?2 AND ?3 AND version > ?4 ORDER BY version LIMIT ?5"
+            )
+        },
+    )
+    .await?;
+    let customers: Vec<Customer> = query(
+        tx,
         scope,
         cursor,
         fetch,
         &format!(
-            "SELECT {VISIT} FROM visits WHERE (?1 IS NULL OR technician_id = ?1)
-         AND scheduled_on BETWEEN ?2 AND ?3 AND version > ?4 ORDER BY version LIMIT ?5"
+            "SELECT {CUSTOMER_COLUMNS} FROM customers WHERE {} LIMIT ?5",
+            in_scope(scope, "id", "version")
         ),
     )
     .await?;
-    let customers: Vec<Customer> = query(pool, scope, cursor, fetch, &format!(
-        "SELECT {CUSTOMER_COLUMNS} FROM customers WHERE {} AND version > ?4 ORDER BY version LIMIT ?5",
-        IN_SCOPE.replace("customer_id IN", "id IN")
-    )).await?;
     let priorities: Vec<Priority> = query(
-        pool,
+        tx,
         scope,
         cursor,
         fetch,
         &format!(
-            "{PRIORITY} WHERE {} AND p.version > ?4 ORDER BY p.version LIMIT ?5",
-            IN_SCOPE.replace("customer_id IN", "p.customer_id IN")
+            "{PRIORITY} WHERE {} LIMIT ?5",
+            in_scope(scope, "p.customer_id", "p.version")
         ),
     )
     .await?;
     let promises: Vec<Promise> = query(
-        pool,
+        tx,
         scope,
         cursor,
         fetch,
         &format!(
-        "SELECT {PROMISE} FROM promises WHERE {IN_SCOPE} AND version > ?4 ORDER BY version LIMIT ?5"
-    ),
+            "SELECT {PROMISE} FROM promises WHERE {} LIMIT ?5",
+            in_scope(scope, "customer_id", "version")
+        ),
     )
     .await?;
     let notes: Vec<VisitNote> = query(
-        pool,
+        tx,
         scope,
         cursor,
         fetch,
         &format!(
-        "SELECT {NOTE} FROM visit_notes WHERE {IN_SCOPE} AND version > ?4 ORDER BY version LIMIT ?5"
-    ),
+            "SELECT {NOTE} FROM visit_notes WHERE {} LIMIT ?5",
+            in_scope(scope, "customer_id", "version")
+        ),
     )
     .await?;
 
     // Only a technician's phone has a scope to leave.
     let exits: Vec<(Uuid, i64)> = query(
-        pool,
+        tx,
         scope,
         cursor,
         fetch,
@@ -103,19 +144,19 @@ pub async fn pull(
     let Some(&cut) = all.get(limit.min(all.len()).saturating_sub(1)) else {
         // Nothing written since the cursor; days may still have come into the window.
         let mut page = PullResponse {
-            cursor,
+            cursor: latest.max(cursor),
             window: Some((scope.from, scope.to)),
             ..Default::default()
         };
-        add_visits_entering_window(pool, scope, &mut page).await?;
-        add_customers_entering_scope(pool, &mut page).await?;
+        add_visits_entering_window(tx, scope, &mut page).await?;
+        add_customers_entering_scope(tx, scope, cursor, &mut page).await?;
         return Ok(page);
     };
     // Anything above the cut-off waits for the next page.
     let more = full_table || all.iter().any(|&v| v > cut);
     let keep = |v: i64| v <= cut;
     let mut page = PullResponse {
-        cursor: cut,
+        cursor: if more { cut } else { latest.max(cut) },
         more,
         visits: visits.into_iter().filter(|r| keep(r.version)).collect(),
         customers: customers.into_iter().filter(|r| keep(r.version)).collect(),
@@ -129,15 +170,15 @@ pub async fn pull(
             .collect(),
         window: Some((scope.from, scope.to)),
     };
-    add_visits_entering_window(pool, scope, &mut page).await?;
-    add_customers_entering_scope(pool, &mut page).await?;
+    add_visits_entering_window(tx, scope, &mut page).await?;
+    add_customers_entering_scope(tx, scope, cursor, &mut page).await?;
     Ok(page)
 }
 
 /// A technician's visits whose day has come into the window since the device's last pull
 /// (`entered_after`): written long ago, so below the cursor, but new to the device.
 async fn add_visits_entering_window(
-    pool: &sqlx::Pool<Db>,
+    tx: &mut Tx<'_>,
     scope: &PullScope,
     page: &mut PullResponse,
 ) -> StoreResult<()> {
@@ -154,7 +195,7 @@ async fn add_visits_entering_window(
     .bind(technician)
     .bind(after.max(scope.from - chrono::Duration::days(1)))
     .bind(scope.to)
-    .fetch_all(pool)
+    .fetch_all(&mut **tx)
     .await?;
     let known: HashSet<Uuid> = page.visits.iter().map(|v| v.id).collect();
     page.visits
@@ -162,69 +203,105 @@ async fn add_visits_entering_window(
     Ok(())
 }
 
-/// A visit that newly reached this technician brings its customer with it, however old the
-/// customer's own version, so the stop can be served offline.
+/// Customers new to a technician's phone since `?4` (the cursor), up to `?5` (this page's
+/// cut): one of their visits in the window was placed (created, given to this technician, or
+/// moved to its day) in that range, or its day came into the window after `?6` (the last day
+/// the phone held). Parameters ?1–?3 as in [`in_scope`].
+const ENTERING: &str = "SELECT customer_id FROM visits
+     WHERE technician_id = ?1 AND scheduled_on BETWEEN ?2 AND ?3
+       AND ((placed_version > ?4 AND placed_version <= ?5) OR scheduled_on > ?6)";
+
+/// A customer new to the phone comes whole, however old their own rows: the customer, every
+/// priority, the open promises and the last notes, so the stop can be served offline. Their
+/// versions may be below the cursor, which is why the version filter alone would miss them.
 async fn add_customers_entering_scope(
-    pool: &sqlx::Pool<Db>,
+    tx: &mut Tx<'_>,
+    scope: &PullScope,
+    cursor: i64,
     page: &mut PullResponse,
 ) -> StoreResult<()> {
-    let known: HashSet<Uuid> = page.customers.iter().map(|c| c.id).collect();
-    let mut missing: Vec<Uuid> = page
-        .visits
-        .iter()
-        .map(|v| v.customer_id)
-        .filter(|id| !known.contains(id))
-        .collect();
-    missing.sort();
-    missing.dedup();
-    let known_priorities: HashSet<Uuid> = page.priorities.iter().map(|p| p.id).collect();
-    let known_promises: HashSet<Uuid> = page.promises.iter().map(|p| p.id).collect();
-    for id in missing {
-        let customer: Option<Customer> = sqlx::query_as(q(&format!(
-            "SELECT {CUSTOMER_COLUMNS} FROM customers WHERE id = ?"
-        )))
-        .bind(id)
-        .fetch_optional(pool)
+    let Some(technician) = scope.technician_id else {
+        return Ok(()); // the office's scope is everything: nothing enters it
+    };
+    let entering = Entering {
+        technician,
+        scope,
+        cursor,
+        cut: page.cursor,
+    };
+    let customers: Vec<Customer> = entering
+        .rows(
+            tx,
+            format!("SELECT {CUSTOMER_COLUMNS} FROM customers WHERE id IN ({ENTERING})"),
+        )
         .await?;
-        page.customers.extend(customer);
-        let priorities: Vec<Priority> =
-            sqlx::query_as(q(&format!("{PRIORITY} WHERE p.customer_id = ?")))
-                .bind(id)
-                .fetch_all(pool)
-                .await?;
-        page.priorities.extend(
-            priorities
-                .into_iter()
-                .filter(|p| !known_priorities.contains(&p.id)),
-        );
-        let promises: Vec<Promise> = sqlx::query_as(q(&format!(
-            "SELECT {PROMISE} FROM promises WHERE customer_id = ? AND status = 'open'"
-        )))
-        .bind(id)
-        .fetch_all(pool)
+    let priorities: Vec<Priority> = entering
+        .rows(
+            tx,
+            format!("{PRIORITY} WHERE p.customer_id IN ({ENTERING})"),
+        )
         .await?;
-        page.promises.extend(
-            promises
-                .into_iter()
-                .filter(|p| !known_promises.contains(&p.id)),
-        );
-        // What happened last time, for a customer the phone may not have held for a while.
-        let notes: Vec<VisitNote> = sqlx::query_as(q(&format!(
-            "SELECT {NOTE} FROM visit_notes WHERE customer_id = ?
-             ORDER BY written_at DESC, id DESC LIMIT {RECENT_NOTES}"
-        )))
-        .bind(id)
-        .fetch_all(pool)
+    let promises: Vec<Promise> = entering
+        .rows(
+            tx,
+            format!(
+        "SELECT {PROMISE} FROM promises WHERE status = 'open' AND customer_id IN ({ENTERING})"
+    ),
+        )
         .await?;
-        let known_notes: HashSet<Uuid> = page.notes.iter().map(|n| n.id).collect();
-        page.notes
-            .extend(notes.into_iter().filter(|n| !known_notes.contains(&n.id)));
-    }
+    // What happened last time: each customer's most recent notes.
+    let notes: Vec<VisitNote> = entering
+        .rows(
+            tx,
+            format!(
+                "SELECT {NOTE} FROM (
+            SELECT {NOTE}, ROW_NUMBER() OVER (
+                PARTITION BY customer_id ORDER BY written_at DESC, id DESC) AS recent
+            FROM visit_notes WHERE customer_id IN ({ENTERING})
+         ) AS latest WHERE recent <= {RECENT_NOTES}"
+            ),
+        )
+        .await?;
+    merge_new(&mut page.customers, customers, |c| c.id);
+    merge_new(&mut page.priorities, priorities, |p| p.id);
+    merge_new(&mut page.promises, promises, |p| p.id);
+    merge_new(&mut page.notes, notes, |n| n.id);
     Ok(())
 }
 
+/// The parameters of [`ENTERING`].
+struct Entering<'a> {
+    technician: Uuid,
+    scope: &'a PullScope,
+    cursor: i64,
+    cut: i64,
+}
+
+impl Entering<'_> {
+    async fn rows<T>(&self, tx: &mut Tx<'_>, sql: String) -> StoreResult<Vec<T>>
+    where
+        T: for<'r> sqlx::FromRow<'r, <Db as sqlx::Database>::Row> + Send + Unpin,
+    {
+        Ok(sqlx::query_as(q(&sql))
+            .bind(self.technician)
+            .bind(self.scope.from)
+            .bind(self.scope.to)
+            .bind(self.cursor)
+            .bind(self.cut)
+            .bind(self.scope.entered_after)
+            .fetch_all(&mut **tx)
+            .await?)
+    }
+}
+
+/// Adds the rows the page does not already carry.
+fn merge_new<T>(page: &mut Vec<T>, rows: Vec<T>, id: impl Fn(&T) -> Uuid) {
+    let known: HashSet<Uuid> = page.iter().map(&id).collect();
+    page.extend(rows.into_iter().filter(|r| !known.contains(&id(r))));
+}
+
 async fn query<T>(
-    pool: &sqlx::Pool<Db>,
+    tx: &mut Tx<'_>,
     scope: &PullScope,
     cursor: i64,
     fetch: i64,
@@ -239,7 +316,7 @@ where
         .bind(scope.to)
         .bind(cursor)
         .bind(fetch)
-        .fetch_all(pool)
+        .fetch_all(&mut **tx)
         .await?)
 }
 

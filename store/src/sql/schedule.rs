@@ -116,8 +116,13 @@ impl Schedule for Backend {
             if id == mv.visit_id {
                 let version = next_version(&mut tx).await?;
                 sqlx::query(q(
-                    "UPDATE visits SET technician_id = ?, scheduled_on = ?, position = ?,
-                        updated_at = ?, version = ? WHERE id = ?",
+                    // Placed anew (another person or day, not just reordered): the phone that
+                    // now has it gets its customer too (see `pull`).
+                    "UPDATE visits SET technician_id = ?1, scheduled_on = ?2, position = ?3,
+                        updated_at = ?4, version = ?5,
+                        placed_version = CASE WHEN technician_id IS NOT DISTINCT FROM ?1
+                            AND scheduled_on = ?2 THEN placed_version ELSE ?5 END
+                     WHERE id = ?6",
                 ))
                 .bind(mv.technician_id)
                 .bind(mv.day)

@@ -3,12 +3,13 @@
 use super::audit::{self, Entry};
 use super::customers::{stamp_field, CUSTOMER_COLUMNS, SERVED_BY};
 use super::priorities::record_event;
-use super::{next_version, Backend};
+use super::{next_versions, Backend};
 use super::{q, Db};
 use crate::{PullScope, StoreError, StoreResult, SyncStore};
 use async_trait::async_trait;
 use chrono::{DateTime, Duration, Utc};
-use domain::sync::{Change, CustomerField, Mutation, Outcome, PullResponse};
+use domain::sync::{judge_edit, EditVerdict, FieldStamp, FieldWrite};
+use domain::sync::{Change, CustomerField, Decoded, Mutation, Outcome, PullResponse};
 use domain::visit::{merge_progress, Progress};
 use domain::Customer;
 use domain::{new_id, Role, UserSummary, VisitStatus};
@@ -24,121 +25,54 @@ const CLOCK_SKEW_ALLOWED_MINUTES: i64 = 5;
 
 #[async_trait]
 impl SyncStore for Backend {
-    async fn register_device(
-        &self,
-        device_id: Uuid,
-        user_id: Uuid,
-        at: DateTime<Utc>,
-    ) -> StoreResult<()> {
-        let row: Option<(Uuid, Option<DateTime<Utc>>)> =
-            sqlx::query_as(q("SELECT user_id, revoked_at FROM devices WHERE id = ?"))
-                .bind(device_id)
-                .fetch_optional(&self.pool)
-                .await?;
-        match row {
-            None => {
-                sqlx::query(q(
-                    "INSERT INTO devices (id, user_id, created_at, last_seen_at) VALUES (?, ?, ?, ?)
-                     ON CONFLICT (id) DO NOTHING",
-                ))
-                .bind(device_id)
-                .bind(user_id)
-                .bind(at)
-                .bind(at)
-                .execute(&self.pool)
-                .await?;
-                Ok(())
-            }
-            Some((owner, _)) if owner != user_id => Err(StoreError::Refused(
-                "This device is registered to another user. Log out and in again to reset it."
-                    .into(),
-            )),
-            Some((_, Some(_))) => Err(StoreError::Refused(
-                "This device was signed out by the office. Log in again to sync.".into(),
-            )),
-            Some(_) => {
-                sqlx::query(q("UPDATE devices SET last_seen_at = ? WHERE id = ?"))
-                    .bind(at)
-                    .bind(device_id)
-                    .execute(&self.pool)
-                    .await?;
-                Ok(())
-            }
-        }
-    }
-
-    async fn apply_mutation(
+    async fn apply_push(
         &self,
         device_id: Uuid,
         user: &UserSummary,
-        mutation: &Mutation,
+        mutations: &[Decoded],
         at: DateTime<Utc>,
-    ) -> StoreResult<Outcome> {
+    ) -> StoreResult<Vec<Outcome>> {
+        // One transaction for the whole push: one commit (one disk flush) instead of one per
+        // mutation. A failure anywhere rolls the whole push back, and the device sends it
+        // again; every mutation still carries its own version and record.
         let mut tx = self.pool.begin().await?;
-        // First, so the transaction holds the write lock from the start; a duplicate only
-        // wastes a version number, and gaps in versions are harmless to cursors.
-        let version = next_version(&mut tx).await?;
-        let seen: Option<(String,)> = sqlx::query_as(q(
+        // A version per mutation, taken as one block first: this also takes the write lock
+        // at the start. (One counter update per mutation made PostgreSQL slower with every
+        // mutation of a push: each update of the same row in one transaction leaves another
+        // row version to step over.) A duplicate only wastes its version; gaps are harmless.
+        let mut versions = next_versions(&mut tx, mutations.len() as i64).await?;
+        let mut outcomes = Vec::with_capacity(mutations.len());
+        for decoded in mutations {
+            let version = versions.next().expect("a version per mutation");
+            let outcome = match decoded {
+                Decoded::Readable(mutation) => {
+                    apply_one(&mut tx, version, device_id, user, mutation, at).await?
+                }
+                Decoded::Unreadable { id, seq, reason } => {
+                    let answer = Answer {
+                        mutation_id: *id,
+                        device_id,
+                        seq: *seq,
+                        kind: "unreadable",
+                    };
+                    reject_unreadable(&mut tx, answer, reason, at).await?
+                }
+            };
+            outcomes.push(outcome);
+        }
+        tx.commit().await?;
+        Ok(outcomes)
+    }
+
+    async fn mutation_outcome(&self, mutation_id: Uuid) -> StoreResult<Option<Outcome>> {
+        let row: Option<(String,)> = sqlx::query_as(q(
             "SELECT outcome FROM applied_mutations WHERE mutation_id = ?",
         ))
-        .bind(mutation.id)
-        .fetch_optional(&mut *tx)
+        .bind(mutation_id)
+        .fetch_optional(&self.pool)
         .await?;
-        if let Some((recorded,)) = seen {
-            // The same answer as the first time; what was applied is now a duplicate.
-            return Ok(match serde_json::from_str::<Outcome>(&recorded) {
-                Ok(Outcome::Applied) | Err(_) => Outcome::Duplicate,
-                Ok(other) => other,
-            });
-        }
-        let ctx = Ctx {
-            user,
-            version,
-            at,
-            made_at: believable(mutation.made_at, at),
-        };
-        let outcome = match domain::sync::validate(&mutation.change) {
-            Ok(()) => match &mutation.change {
-                Change::EditCustomer {
-                    customer_id,
-                    field,
-                    value,
-                    base_version,
-                } => {
-                    let edit = FieldEdit {
-                        customer_id: *customer_id,
-                        field: *field,
-                        value,
-                        base_version: *base_version,
-                    };
-                    edit_customer(&mut tx, &ctx, mutation.id, edit).await?
-                }
-                change => match apply(&mut tx, &ctx, change).await? {
-                    Ok(()) => Outcome::Applied,
-                    Err(reason) => Outcome::Rejected { reason },
-                },
-            },
-            Err(reason) => Outcome::Rejected { reason },
-        };
-        if outcome == Outcome::Applied {
-            audit_mutation(&mut tx, &mutation.change, user, ctx.made_at).await?;
-        }
-        let recorded =
-            serde_json::to_string(&outcome).map_err(|e| StoreError::Other(e.to_string()))?;
-        sqlx::query(q(
-            "INSERT INTO applied_mutations (mutation_id, device_id, seq, kind, outcome, applied_at)
-             VALUES (?, ?, ?, ?, ?, ?)",
-        ))
-        .bind(mutation.id)
-        .bind(device_id)
-        .bind(mutation.seq)
-        .bind(mutation.change.kind())
-        .bind(recorded)
-        .bind(at)
-        .execute(&mut *tx)
-        .await?;
-        tx.commit().await?;
-        Ok(outcome)
+        row.map(|(json,)| serde_json::from_str(&json).map_err(|e| StoreError::Other(e.to_string())))
+            .transpose()
     }
 
     async fn pull(
@@ -149,6 +83,129 @@ impl SyncStore for Backend {
     ) -> StoreResult<PullResponse> {
         super::pull::pull(&self.pool, scope, cursor, limit).await
     }
+}
+
+/// Applies one mutation exactly once, together with the record of its id.
+async fn apply_one(
+    tx: &mut Tx<'_>,
+    version: i64,
+    device_id: Uuid,
+    user: &UserSummary,
+    mutation: &Mutation,
+    at: DateTime<Utc>,
+) -> StoreResult<Outcome> {
+    if let Some(earlier) = answered_before(tx, mutation.id).await? {
+        return Ok(earlier);
+    }
+    let ctx = Ctx {
+        user,
+        version,
+        at,
+        made_at: believable(mutation.made_at, at),
+    };
+    let outcome = match domain::sync::validate(&mutation.change) {
+        Ok(()) => match &mutation.change {
+            Change::EditCustomer {
+                customer_id,
+                field,
+                value,
+                base_version,
+            } => {
+                let edit = FieldEdit {
+                    device_id,
+                    seq: mutation.seq,
+                    customer_id: *customer_id,
+                    field: *field,
+                    value,
+                    base_version: *base_version,
+                };
+                edit_customer(tx, &ctx, mutation.id, edit).await?
+            }
+            change => match apply(tx, &ctx, change).await? {
+                Ok(()) => Outcome::Applied,
+                Err(reason) => Outcome::Rejected { reason },
+            },
+        },
+        Err(reason) => Outcome::Rejected { reason },
+    };
+    if outcome == Outcome::Applied {
+        audit_mutation(tx, &mutation.change, user, ctx.made_at).await?;
+    }
+    let answer = Answer {
+        mutation_id: mutation.id,
+        device_id,
+        seq: mutation.seq,
+        kind: mutation.change.kind(),
+    };
+    record_answer(tx, answer, &outcome, at).await?;
+    Ok(outcome)
+}
+
+/// Answers a mutation whose change could not be read with a rejection, recorded like any
+/// other answer so that a re-send gets the same one.
+async fn reject_unreadable(
+    tx: &mut Tx<'_>,
+    answer: Answer,
+    reason: &str,
+    at: DateTime<Utc>,
+) -> StoreResult<Outcome> {
+    if let Some(earlier) = answered_before(tx, answer.mutation_id).await? {
+        return Ok(earlier);
+    }
+    let outcome = Outcome::Rejected {
+        reason: reason.to_string(),
+    };
+    record_answer(tx, answer, &outcome, at).await?;
+    Ok(outcome)
+}
+
+/// The answer given the first time this mutation arrived, if it did: a re-sent mutation gets
+/// the same answer, except that what was applied is now a duplicate.
+async fn answered_before(tx: &mut Tx<'_>, mutation_id: Uuid) -> StoreResult<Option<Outcome>> {
+    let seen: Option<(String,)> = sqlx::query_as(q(
+        "SELECT outcome FROM applied_mutations WHERE mutation_id = ?",
+    ))
+    .bind(mutation_id)
+    .fetch_optional(&mut **tx)
+    .await?;
+    Ok(seen.map(
+        |(recorded,)| match serde_json::from_str::<Outcome>(&recorded) {
+            Ok(Outcome::Applied) | Err(_) => Outcome::Duplicate,
+            Ok(other) => other,
+        },
+    ))
+}
+
+/// Which mutation an answer is for.
+struct Answer {
+    mutation_id: Uuid,
+    device_id: Uuid,
+    seq: i64,
+    kind: &'static str,
+}
+
+/// Remembers the answer, in the mutation's own transaction: this row is what makes a mutation
+/// apply exactly once.
+async fn record_answer(
+    tx: &mut Tx<'_>,
+    answer: Answer,
+    outcome: &Outcome,
+    at: DateTime<Utc>,
+) -> StoreResult<()> {
+    let recorded = serde_json::to_string(outcome).map_err(|e| StoreError::Other(e.to_string()))?;
+    sqlx::query(q(
+        "INSERT INTO applied_mutations (mutation_id, device_id, seq, kind, outcome, applied_at)
+         VALUES (?, ?, ?, ?, ?, ?)",
+    ))
+    .bind(answer.mutation_id)
+    .bind(answer.device_id)
+    .bind(answer.seq)
+    .bind(answer.kind)
+    .bind(recorded)
+    .bind(at)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
 }
 
 /// Puts a phone's change in the audit trail, under the technician who made it. Priorities
@@ -257,6 +314,22 @@ async fn apply(tx: &mut Tx<'_>, ctx: &Ctx<'_>, change: &Change) -> StoreResult<V
         } => {
             if !serves(tx, ctx.user, *customer_id).await? {
                 return Ok(Err(NOT_YOURS.into()));
+            }
+            // The visit may have been removed (a plan changed) while the phone was offline:
+            // refuse with a reason rather than fail the whole push on the foreign key.
+            if let Some(visit_id) = visit_id {
+                let visit: Option<(Uuid,)> =
+                    sqlx::query_as(q("SELECT customer_id FROM visits WHERE id = ?"))
+                        .bind(visit_id)
+                        .fetch_optional(&mut **tx)
+                        .await?;
+                match visit {
+                    None => return Ok(Err("That visit no longer exists.".into())),
+                    Some((c,)) if c != *customer_id => {
+                        return Ok(Err("That visit is at another customer.".into()))
+                    }
+                    Some(_) => {}
+                }
             }
             let origin = if ctx.user.role == Role::Technician {
                 "visit"
@@ -413,6 +486,8 @@ async fn advance(
 }
 
 struct FieldEdit<'a> {
+    device_id: Uuid,
+    seq: i64,
     customer_id: Uuid,
     field: CustomerField,
     value: &'a str,
@@ -443,17 +518,27 @@ async fn edit_customer(
             reason: "That customer no longer exists.".into(),
         });
     };
-    let stamped: Option<(i64,)> = sqlx::query_as(q(
-        "SELECT version FROM field_versions WHERE entity = 'customer' AND entity_id = ? AND field = ?",
+    let stamp: Option<(i64, Option<Uuid>, Option<i64>)> = sqlx::query_as(q(
+        "SELECT version, device_id, device_seq FROM field_versions
+         WHERE entity = 'customer' AND entity_id = ? AND field = ?",
     ))
     .bind(edit.customer_id)
     .bind(edit.field.as_str())
     .fetch_optional(&mut **tx)
     .await?;
+    let stamp = stamp.map(|(version, device, seq)| FieldStamp {
+        version,
+        device: device.zip(seq),
+    });
     let value = edit.value.trim().to_string();
     let server_value = edit.field.get(&customer).to_string();
-    let changed_since = stamped.is_some_and(|(v,)| v > edit.base_version);
-    if changed_since && server_value != value {
+    let write = FieldWrite {
+        base_version: edit.base_version,
+        device_id: edit.device_id,
+        seq: edit.seq,
+        value: &value,
+    };
+    if judge_edit(stamp, &server_value, write) == EditVerdict::Conflict {
         sqlx::query(q(
             "INSERT INTO conflicts (id, entity, entity_id, field, server_value, device_value, user_id, mutation_id, at)
              VALUES (?, 'customer', ?, ?, ?, ?, ?, ?, ?)",
@@ -484,7 +569,8 @@ async fn edit_customer(
         .bind(edit.customer_id)
         .execute(&mut **tx)
         .await?;
-    stamp_field(tx, edit.customer_id, edit.field, ctx.version).await?;
+    let writer = Some((edit.device_id, edit.seq));
+    stamp_field(tx, edit.customer_id, edit.field, ctx.version, writer).await?;
     Ok(Outcome::Applied)
 }
 

@@ -20,8 +20,8 @@ impl Visits for Backend {
         let visit: Visit = sqlx::query_as(q(&format!(
             "INSERT INTO visits (id, customer_id, technician_id, scheduled_on, window_start,
                 window_end, position, status, arrived_at, departed_at, skip_reason,
-                created_at, updated_at, version, plan_id, plan_occurrence)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                created_at, updated_at, version, plan_id, plan_occurrence, placed_version)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
              RETURNING {VISIT_COLUMNS}"
         )))
         .bind(v.id)
@@ -40,6 +40,7 @@ impl Visits for Backend {
         .bind(version)
         .bind(v.plan.map(|(plan, _)| plan))
         .bind(v.plan.map(|(_, occurrence)| occurrence))
+        .bind(version)
         .fetch_one(&mut *tx)
         .await
         .map_err(|e| StoreError::unique_or(e, "That visit already exists."))?;
@@ -58,13 +59,23 @@ impl Visits for Backend {
     }
 
     async fn technician_day(&self, technician_id: Uuid, day: NaiveDate) -> StoreResult<Vec<Visit>> {
+        self.technician_visits(technician_id, day, day).await
+    }
+
+    async fn technician_visits(
+        &self,
+        technician_id: Uuid,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> StoreResult<Vec<Visit>> {
         Ok(sqlx::query_as(q(&format!(
             "SELECT {VISIT_COLUMNS} FROM visits
-             WHERE technician_id = ? AND scheduled_on = ?
-             ORDER BY position, window_start IS NULL, window_start, id"
+             WHERE technician_id = ? AND scheduled_on BETWEEN ? AND ?
+             ORDER BY scheduled_on, position, window_start IS NULL, window_start, id"
         )))
         .bind(technician_id)
-        .bind(day)
+        .bind(from)
+        .bind(to)
         .fetch_all(&self.pool)
         .await?)
     }

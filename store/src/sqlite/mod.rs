@@ -3,10 +3,18 @@
 //! The queries live in `../sql/`, shared with the PostgreSQL store: each file there is
 //! compiled once per backend, against the `Backend` and `Db` named here.
 
+#[path = "../sql/api_tokens.rs"]
+mod api_tokens;
 #[path = "../sql/audit.rs"]
 mod audit;
+#[path = "../sql/calendar.rs"]
+mod calendar;
 #[path = "../sql/customers.rs"]
 mod customers;
+#[path = "../sql/devices.rs"]
+mod devices;
+#[path = "../sql/interop.rs"]
+mod interop;
 #[path = "../sql/plans.rs"]
 mod plans;
 #[path = "../sql/priorities.rs"]
@@ -73,6 +81,28 @@ impl SqliteStore {
         MIGRATOR.run(&pool).await?;
         Ok(SqliteStore { pool })
     }
+}
+
+/// A read-only view of one moment: every statement in it sees the same commits.
+async fn read_snapshot(pool: &sqlx::Pool<Sqlite>) -> StoreResult<Transaction<'static, Sqlite>> {
+    // A deferred transaction: its first read fixes the snapshot (WAL), and writers go on.
+    Ok(pool.begin().await?)
+}
+
+/// Takes `n` versions at once (for bulk writes) and returns them in order; the same
+/// invariant as `next_version`: every row written gets one of its own.
+async fn next_versions(
+    tx: &mut Transaction<'_, Sqlite>,
+    n: i64,
+) -> StoreResult<std::ops::RangeInclusive<i64>> {
+    let (last,): (i64,) = sqlx::query_as(q(
+        "UPDATE org_state SET version = version + ? WHERE id = 1 RETURNING version",
+    ))
+    .bind(n)
+    .fetch_one(&mut **tx)
+    .await?;
+    crate::fault::after_version_taken(last).await;
+    Ok(last - n + 1..=last)
 }
 
 /// Bumps the organisation's version counter inside the caller's transaction and returns it.

@@ -6,9 +6,14 @@
 //! answers each with an [`Outcome`]: a re-sent mutation is a `Duplicate`, never applied twice.
 //! Devices pull what changed in their scope with a cursor ([`PullResponse`]).
 
+mod decode;
+mod field_edit;
+
 pub use crate::promise::{Promise, PromiseStatus};
 use crate::{Customer, Priority, Visit, VisitStatus};
 use chrono::{DateTime, NaiveDate, Utc};
+pub use decode::{decode_push, Decoded, DecodedPush};
+pub use field_edit::{judge_edit, EditVerdict, FieldStamp, FieldWrite};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -168,6 +173,41 @@ pub enum Outcome {
     },
 }
 
+/// What a device asks `GET /api/v1/sync/pull` for, as its query string.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct PullRequest {
+    /// The cursor of the last page applied; 0 for everything.
+    #[serde(default)]
+    pub cursor: i64,
+    /// Rows per page; the server picks when absent.
+    #[serde(default)]
+    pub limit: Option<usize>,
+    /// The last day of the window the device already holds (from its previous pull).
+    #[serde(default)]
+    pub known_to: Option<NaiveDate>,
+    /// Which device is pulling, so the office sees when it last synced (and can sign it out).
+    #[serde(default)]
+    pub device_id: Option<Uuid>,
+}
+
+impl PullRequest {
+    /// The query string, without the leading `?`. Every value is a number, a date or a UUID,
+    /// so nothing needs escaping.
+    pub fn query(&self) -> String {
+        let mut q = format!("cursor={}", self.cursor);
+        if let Some(limit) = self.limit {
+            q.push_str(&format!("&limit={limit}"));
+        }
+        if let Some(day) = self.known_to {
+            q.push_str(&format!("&known_to={day}"));
+        }
+        if let Some(device) = self.device_id {
+            q.push_str(&format!("&device_id={device}"));
+        }
+        q
+    }
+}
+
 /// A page of changes in the device's scope since its cursor.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct PullResponse {
@@ -216,6 +256,28 @@ pub fn validate(change: &Change) -> Result<(), String> {
             Ok(())
         }
     };
+    // A time before 2000 is a phone whose clock was reset; one in the future is believed only
+    // up to the server's clock (see the store), since the write itself is real.
+    let time_ok = |at: &DateTime<Utc>| {
+        if crate::plausible_date(at.date_naive()) {
+            Ok(())
+        } else {
+            Err(format!(
+                "The time {at} is not plausible; check the phone's date and time."
+            ))
+        }
+    };
+    match change {
+        Change::AdvanceVisit { at, .. }
+        | Change::KeepPromise { at, .. }
+        | Change::AcknowledgePriorities { at, .. } => time_ok(at)?,
+        Change::AddPromise { due_on, .. } if !crate::plausible_date(*due_on) => {
+            return Err(format!(
+                "The due date {due_on} is out of range; give a date between the years 2000 and 2200."
+            ))
+        }
+        _ => {}
+    }
     match change {
         Change::AddVisitNote { body, .. } => text_ok("note", body, MAX_NOTE_CHARS),
         Change::AddPriority { text, .. } => {
@@ -287,11 +349,25 @@ mod tests {
             visit_id: Uuid::nil(),
             body: body.into(),
         };
+        let morning = "2026-11-22T08:00:00Z".parse::<DateTime<Utc>>().unwrap();
+        let arrived_at = |at| Change::AdvanceVisit {
+            visit_id: Uuid::nil(),
+            status: VisitStatus::OnSite,
+            at,
+            skip_reason: None,
+        };
         let advance = |status, reason: Option<&str>| Change::AdvanceVisit {
             visit_id: Uuid::nil(),
             status,
-            at: DateTime::<Utc>::MIN_UTC,
+            at: morning,
             skip_reason: reason.map(Into::into),
+        };
+        let promise_due = |due_on| Change::AddPromise {
+            promise_id: Uuid::nil(),
+            customer_id: Uuid::nil(),
+            visit_id: None,
+            text: "Bring the spare filter".into(),
+            due_on,
         };
         let cases: Vec<(Change, Result<(), &str>)> = vec![
             (note("Checked all stations"), Ok(())),
@@ -310,6 +386,15 @@ mod tests {
                 Err("Say why the visit was skipped."),
             ),
             (advance(VisitStatus::Skipped, Some("Gate locked")), Ok(())),
+            (
+                arrived_at("1970-01-01T00:00:00Z".parse().unwrap()),
+                Err("The time 1970-01-01 00:00:00 UTC is not plausible; check the phone's date and time."),
+            ),
+            (
+                promise_due(NaiveDate::from_ymd_opt(1850, 1, 1).unwrap()),
+                Err("The due date 1850-01-01 is out of range; give a date between the years 2000 and 2200."),
+            ),
+            (promise_due(NaiveDate::from_ymd_opt(2026, 12, 1).unwrap()), Ok(())),
         ];
         for (change, expected) in cases {
             assert_eq!(

@@ -1,0 +1,379 @@
+//! `/api/v1/customers` and their priorities.
+
+use super::{body, created, id, office, Caller};
+use crate::api_error::ApiError;
+use crate::startup::ServerState;
+use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::Json;
+use domain::priority::for_display;
+use domain::{new_id, Customer, CustomerDraft, Priority, PriorityDraft, Role};
+use serde::Deserialize;
+use store::{CustomerFilter, NewPriority};
+use uuid::Uuid;
+
+const DEFAULT_LIMIT: i64 = 100;
+const MAX_LIMIT: i64 = 1000;
+
+#[derive(Deserialize)]
+pub struct ListQuery {
+    #[serde(default)]
+    search: String,
+    limit: Option<i64>,
+}
+
+pub async fn list(
+    State(state): State<ServerState>,
+    user: Caller,
+    query: Result<Query<ListQuery>, QueryRejection>,
+) -> Result<Json<Vec<Customer>>, ApiError> {
+    office(user, "list customers")?;
+    let Query(query) = query?;
+    let limit = query.limit.unwrap_or(DEFAULT_LIMIT);
+    if !(1..=MAX_LIMIT).contains(&limit) {
+        return Err(ApiError::BadRequest(format!(
+            "limit must be between 1 and {MAX_LIMIT}."
+        )));
+    }
+    let filter = CustomerFilter {
+        search: query.search,
+        served_by: None,
+        limit,
+    };
+    let store = &state.app.store;
+    let ids: Vec<Uuid> = store
+        .list_customers(&filter)
+        .await?
+        .into_iter()
+        .map(|c| c.id)
+        .collect();
+    Ok(Json(store.customers_by_ids(&ids).await?))
+}
+
+pub async fn one(
+    State(state): State<ServerState>,
+    user: Caller,
+    path: Result<Path<Uuid>, PathRejection>,
+) -> Result<Json<Customer>, ApiError> {
+    office(user, "read customers")?;
+    Ok(Json(customer(&state, id(path, "customer")?).await?))
+}
+
+async fn customer(state: &ServerState, id: Uuid) -> Result<Customer, ApiError> {
+    state
+        .app
+        .store
+        .get_customer(id)
+        .await?
+        .ok_or_else(|| ApiError::NotFound("There is no customer with that id.".into()))
+}
+
+/// A new customer; the technicians must be active technicians.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewCustomer {
+    name: String,
+    #[serde(default)]
+    contact_name: String,
+    #[serde(default)]
+    address: String,
+    #[serde(default)]
+    phone: String,
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    access_notes: String,
+    assigned_technician_id: Option<Uuid>,
+    backup_technician_id: Option<Uuid>,
+}
+
+pub async fn create(
+    State(state): State<ServerState>,
+    user: Caller,
+    sent: Result<Json<NewCustomer>, JsonRejection>,
+) -> Result<axum::response::Response, ApiError> {
+    let user = office(user, "create customers")?;
+    let new = body(sent)?;
+    let draft = CustomerDraft {
+        name: new.name,
+        contact_name: new.contact_name,
+        address: new.address,
+        phone: new.phone,
+        email: new.email,
+        access_notes: new.access_notes,
+    }
+    .validate()
+    .map_err(ApiError::BadRequest)?;
+    let (assigned, backup) =
+        technicians(&state, new.assigned_technician_id, new.backup_technician_id).await?;
+    let now = state.app.clock.now();
+    let store = &state.app.store;
+    let mut customer = store
+        .create_customer(new_id(), draft, assigned, Some(user.id), now)
+        .await?;
+    if backup.is_some() {
+        customer = store
+            .set_technicians(customer.id, assigned, backup, Some(user.id), now)
+            .await?;
+    }
+    Ok(created(
+        format!("/api/v1/customers/{}", customer.id),
+        customer,
+    ))
+}
+
+/// Checks that named technicians work here now, and are two people.
+async fn technicians(
+    state: &ServerState,
+    assigned: Option<Uuid>,
+    backup: Option<Uuid>,
+) -> Result<(Option<Uuid>, Option<Uuid>), ApiError> {
+    check_technicians(state, assigned, backup).await?;
+    if assigned.is_some() && assigned == backup {
+        return Err(ApiError::BadRequest(
+            "The assigned and the backup technician must be two people.".into(),
+        ));
+    }
+    Ok((assigned, backup))
+}
+
+/// Each technician named is an active technician.
+async fn check_technicians(
+    state: &ServerState,
+    assigned: Option<Uuid>,
+    backup: Option<Uuid>,
+) -> Result<(), ApiError> {
+    let active = state.app.store.list_users(Some(Role::Technician)).await?;
+    for (id, what) in [
+        (assigned, "assigned_technician_id"),
+        (backup, "backup_technician_id"),
+    ] {
+        if let Some(id) = id {
+            if !active.iter().any(|t| t.id == id) {
+                return Err(ApiError::BadRequest(format!(
+                    "{what}: {id} is not an active technician."
+                )));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Fields to change; the others stay. `version`, when given, must be the customer's current
+/// version, so an edit made on an old copy is refused (409) instead of overwriting.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CustomerPatch {
+    name: Option<String>,
+    contact_name: Option<String>,
+    address: Option<String>,
+    phone: Option<String>,
+    email: Option<String>,
+    access_notes: Option<String>,
+    /// `null` takes the technician off; absent leaves them.
+    #[serde(default, with = "double_option")]
+    assigned_technician_id: Option<Option<Uuid>>,
+    #[serde(default, with = "double_option")]
+    backup_technician_id: Option<Option<Uuid>>,
+    version: Option<i64>,
+}
+
+/// Tells an absent field (`None`) from an explicit `null` (`Some(None)`).
+mod double_option {
+    use serde::{Deserialize, Deserializer};
+    use uuid::Uuid;
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Option<Uuid>>, D::Error> {
+        Option::<Uuid>::deserialize(d).map(Some)
+    }
+}
+
+pub async fn edit(
+    State(state): State<ServerState>,
+    user: Caller,
+    path: Result<Path<Uuid>, PathRejection>,
+    sent: Result<Json<CustomerPatch>, JsonRejection>,
+) -> Result<Json<Customer>, ApiError> {
+    let user = office(user, "edit customers")?;
+    let id = id(path, "customer")?;
+    let patch = body(sent)?;
+    let before = customer(&state, id).await?;
+    let store = &state.app.store;
+    let now = state.app.clock.now();
+    // Everything is checked before anything is written: a refused PATCH changes nothing.
+    let technicians_change = match (patch.assigned_technician_id, patch.backup_technician_id) {
+        (None, None) => None,
+        (assigned, backup) => {
+            let newly = |chosen: Option<Option<Uuid>>| chosen.flatten();
+            // Only the technicians the PATCH names must be active (one who has left may stay).
+            check_technicians(&state, newly(assigned), newly(backup)).await?;
+            let assigned = assigned.unwrap_or(before.assigned_technician_id);
+            let backup = backup.unwrap_or(before.backup_technician_id);
+            if assigned.is_some() && assigned == backup {
+                return Err(ApiError::BadRequest(
+                    "The assigned and the backup technician must be two people.".into(),
+                ));
+            }
+            Some((assigned, backup))
+        }
+    };
+    let fields = [
+        &patch.name,
+        &patch.contact_name,
+        &patch.address,
+        &patch.phone,
+        &patch.email,
+        &patch.access_notes,
+    ];
+    let draft = if fields.iter().any(|f| f.is_some()) {
+        let pick = |new: &Option<String>, old: &String| new.clone().unwrap_or_else(|| old.clone());
+        let draft = CustomerDraft {
+            name: pick(&patch.name, &before.name),
+            contact_name: pick(&patch.contact_name, &before.contact_name),
+            address: pick(&patch.address, &before.address),
+            phone: pick(&patch.phone, &before.phone),
+            email: pick(&patch.email, &before.email),
+            access_notes: pick(&patch.access_notes, &before.access_notes),
+        }
+        .validate()
+        .map_err(ApiError::BadRequest)?;
+        Some(draft)
+    } else {
+        None
+    };
+    if patch.version.is_some_and(|v| v != before.version) {
+        return Err(ApiError::Conflict(
+            "This customer changed since that version; read it again, then edit.".into(),
+        ));
+    }
+    let mut after = before.clone();
+    if let Some(draft) = draft {
+        after = store
+            .update_customer(id, draft, patch.version, Some(user.id), now)
+            .await?;
+    }
+    if let Some((assigned, backup)) = technicians_change {
+        after = store
+            .set_technicians(id, assigned, backup, Some(user.id), now)
+            .await?;
+    }
+    Ok(Json(after))
+}
+
+#[derive(Deserialize)]
+pub struct PriorityQuery {
+    #[serde(default)]
+    retired: bool,
+}
+
+pub async fn priorities(
+    State(state): State<ServerState>,
+    user: Caller,
+    path: Result<Path<Uuid>, PathRejection>,
+    query: Result<Query<PriorityQuery>, QueryRejection>,
+) -> Result<Json<Vec<Priority>>, ApiError> {
+    office(user, "read priorities")?;
+    let id = id(path, "customer")?;
+    let Query(query) = query?;
+    customer(&state, id).await?;
+    let all = state.app.store.priorities_of(&[id]).await?;
+    Ok(Json(if query.retired { all } else { for_display(all) }))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewPriorityBody {
+    text: String,
+    #[serde(default)]
+    pinned: bool,
+}
+
+pub async fn add_priority(
+    State(state): State<ServerState>,
+    user: Caller,
+    path: Result<Path<Uuid>, PathRejection>,
+    sent: Result<Json<NewPriorityBody>, JsonRejection>,
+) -> Result<axum::response::Response, ApiError> {
+    let user = office(user, "add priorities")?;
+    let customer_id = id(path, "customer")?;
+    let new = body(sent)?;
+    customer(&state, customer_id).await?;
+    let draft = PriorityDraft {
+        text: new.text,
+        pinned: new.pinned,
+    }
+    .validate()
+    .map_err(ApiError::BadRequest)?;
+    let priority = state
+        .app
+        .store
+        .add_priority(NewPriority {
+            id: new_id(),
+            customer_id,
+            draft,
+            heard_by_id: user.id,
+            heard_role: user.role,
+            heard_at: state.app.clock.now(),
+        })
+        .await?;
+    Ok(created(
+        format!("/api/v1/priorities/{}", priority.id),
+        priority,
+    ))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PriorityPatch {
+    text: Option<String>,
+    pinned: Option<bool>,
+}
+
+pub async fn edit_priority(
+    State(state): State<ServerState>,
+    user: Caller,
+    path: Result<Path<Uuid>, PathRejection>,
+    sent: Result<Json<PriorityPatch>, JsonRejection>,
+) -> Result<Json<Priority>, ApiError> {
+    let user = office(user, "edit priorities")?;
+    let id = id(path, "priority")?;
+    let patch = body(sent)?;
+    let store = &state.app.store;
+    let before = store
+        .get_priority(id)
+        .await?
+        .filter(|p| p.retired_at.is_none())
+        .ok_or_else(|| ApiError::NotFound("There is no current priority with that id.".into()))?;
+    let draft = PriorityDraft {
+        text: patch.text.unwrap_or(before.text),
+        pinned: patch.pinned.unwrap_or(before.pinned),
+    }
+    .validate()
+    .map_err(ApiError::BadRequest)?;
+    let now = state.app.clock.now();
+    Ok(Json(store.edit_priority(id, draft, user.id, now).await?))
+}
+
+pub async fn retire_priority(
+    State(state): State<ServerState>,
+    user: Caller,
+    path: Result<Path<Uuid>, PathRejection>,
+) -> Result<StatusCode, ApiError> {
+    let user = office(user, "retire priorities")?;
+    let id = id(path, "priority")?;
+    let store = &state.app.store;
+    let current = store
+        .get_priority(id)
+        .await?
+        .filter(|p| p.retired_at.is_none());
+    if current.is_none() {
+        return Err(ApiError::NotFound(
+            "There is no current priority with that id.".into(),
+        ));
+    }
+    store
+        .retire_priority(id, user.id, state.app.clock.now())
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}

@@ -1,0 +1,244 @@
+//! Bulk reads for exports and the customer import's writes, all in one transaction.
+
+use super::audit::{self, Entry};
+use super::customers::{insert_customer, stamp_office_edits, NewCustomer, CUSTOMER_COLUMNS};
+use super::priorities::{insert_priority, PRIORITY_SELECT};
+use super::visits::VISIT_COLUMNS;
+use super::{next_versions, Backend};
+use super::{q, Db};
+use crate::{ImportReport, Interop, NewPriority, StoreError, StoreResult};
+use async_trait::async_trait;
+use chrono::{DateTime, NaiveDate, Utc};
+use domain::import::{Change, Known};
+use domain::{new_id, Customer, CustomerDraft, Priority, PriorityDraft, Role, Visit};
+use sqlx::Transaction;
+use std::collections::HashMap;
+use uuid::Uuid;
+
+#[async_trait]
+impl Interop for Backend {
+    async fn known_customers(&self) -> StoreResult<Vec<Known>> {
+        let customers: Vec<Customer> = sqlx::query_as(q(&format!(
+            "SELECT {CUSTOMER_COLUMNS} FROM customers ORDER BY lower(name), id"
+        )))
+        .fetch_all(&self.pool)
+        .await?;
+        let mut texts: HashMap<Uuid, Vec<String>> = HashMap::new();
+        let mut latest: HashMap<Uuid, i64> = HashMap::new();
+        for p in self.all_priorities().await? {
+            let newest = latest.entry(p.customer_id).or_default();
+            *newest = (*newest).max(p.version);
+            if p.retired_at.is_none() {
+                texts.entry(p.customer_id).or_default().push(p.text);
+            }
+        }
+        Ok(customers
+            .into_iter()
+            .map(|customer| Known {
+                priorities: texts.remove(&customer.id).unwrap_or_default(),
+                latest_version: latest
+                    .get(&customer.id)
+                    .map_or(customer.version, |&p| p.max(customer.version)),
+                customer,
+            })
+            .collect())
+    }
+
+    async fn current_version(&self) -> StoreResult<i64> {
+        let (version,): (i64,) = sqlx::query_as(q("SELECT version FROM org_state WHERE id = 1"))
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(version)
+    }
+
+    async fn all_priorities(&self) -> StoreResult<Vec<Priority>> {
+        // Pinned first, then newest: the order a priorities card shows.
+        Ok(sqlx::query_as(q(&format!(
+            "{PRIORITY_SELECT} ORDER BY p.customer_id, p.pinned DESC, p.heard_at DESC, p.id"
+        )))
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    async fn all_visits(&self) -> StoreResult<Vec<Visit>> {
+        Ok(sqlx::query_as(q(&format!(
+            "SELECT {VISIT_COLUMNS} FROM visits ORDER BY scheduled_on, technician_id, position, id"
+        )))
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    async fn visits_between(&self, from: NaiveDate, to: NaiveDate) -> StoreResult<Vec<Visit>> {
+        Ok(sqlx::query_as(q(&format!(
+            "SELECT {VISIT_COLUMNS} FROM visits WHERE scheduled_on BETWEEN ? AND ?
+             ORDER BY scheduled_on, technician_id, position, id"
+        )))
+        .bind(from)
+        .bind(to)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    async fn customers_by_ids(&self, ids: &[Uuid]) -> StoreResult<Vec<Customer>> {
+        let mut all: Vec<Customer> = Vec::new();
+        // SQLite caps bound parameters; chunks keep a long list within the cap.
+        for chunk in ids.chunks(500) {
+            let marks = vec!["?"; chunk.len()].join(", ");
+            let sql = format!("SELECT {CUSTOMER_COLUMNS} FROM customers WHERE id IN ({marks})");
+            let mut query = sqlx::query_as(q(&sql));
+            for id in chunk {
+                query = query.bind(id);
+            }
+            all.extend(query.fetch_all(&self.pool).await?);
+        }
+        all.sort_by_cached_key(|c| (c.name.to_lowercase(), c.id));
+        Ok(all)
+    }
+
+    async fn import_customers(
+        &self,
+        changes: &[Change],
+        by: Uuid,
+        by_role: Role,
+        at: DateTime<Utc>,
+    ) -> StoreResult<ImportReport> {
+        let mut tx = self.pool.begin().await?;
+        // One block of versions for the whole file: one round trip instead of one per row.
+        let needed: usize = changes.iter().map(|c| 1 + c.new_priorities.len()).sum();
+        let mut versions = next_versions(&mut tx, needed as i64).await?;
+        let mut report = ImportReport::default();
+        for change in changes {
+            let version = versions.next().expect("a version per row");
+            match change.expected_version {
+                None => {
+                    create(&mut tx, change, version, by, at).await?;
+                    report.created += 1;
+                }
+                Some(expected) => {
+                    update(&mut tx, change, expected, version, by, at).await?;
+                    report.updated += 1;
+                }
+            }
+            for draft in &change.new_priorities {
+                let version = versions.next().expect("a version per priority");
+                add_priority(&mut tx, change.id, draft, (by, by_role), version, at).await?;
+                report.priorities += 1;
+            }
+        }
+        tx.commit().await?;
+        Ok(report)
+    }
+}
+
+fn imported(customer_id: Uuid, action: &str, detail: String) -> Entry<'_> {
+    Entry {
+        entity: "customer",
+        entity_id: customer_id,
+        customer_id: Some(customer_id),
+        action,
+        detail,
+    }
+}
+
+async fn create(
+    tx: &mut Transaction<'_, Db>,
+    change: &Change,
+    version: i64,
+    by: Uuid,
+    at: DateTime<Utc>,
+) -> StoreResult<()> {
+    let draft = change.draft.as_ref().ok_or(StoreError::Other(
+        "A new customer needs its details.".into(),
+    ))?;
+    let new = NewCustomer {
+        id: change.id,
+        draft,
+        technicians: change.technicians.unwrap_or_default(),
+        version,
+        at,
+    };
+    insert_customer(tx, new).await.map_err(|e| {
+        StoreError::unique_or(
+            e,
+            "A customer in the file was created by someone else meanwhile; preview again.",
+        )
+    })?;
+    let entry = imported(change.id, "created", format!("{} (imported)", draft.name));
+    audit::record(tx, entry, Some(by), at).await
+}
+
+async fn update(
+    tx: &mut Transaction<'_, Db>,
+    change: &Change,
+    expected: i64,
+    version: i64,
+    by: Uuid,
+    at: DateTime<Utc>,
+) -> StoreResult<()> {
+    let before: Customer = sqlx::query_as(q(&format!(
+        "SELECT {CUSTOMER_COLUMNS} FROM customers WHERE id = ?"
+    )))
+    .bind(change.id)
+    .fetch_optional(&mut **tx)
+    .await?
+    .ok_or(StoreError::NotFound("customer"))?;
+    // The preview was made from this version; a change since then could be overwritten.
+    if before.version != expected {
+        return Err(StoreError::Conflict(format!(
+            "{} changed while the file was being imported; nothing was imported. Preview the file again.",
+            before.name
+        )));
+    }
+    let draft = change.draft.clone().unwrap_or_else(|| CustomerDraft {
+        name: before.name.clone(),
+        contact_name: before.contact_name.clone(),
+        address: before.address.clone(),
+        phone: before.phone.clone(),
+        email: before.email.clone(),
+        access_notes: before.access_notes.clone(),
+    });
+    let (assigned, backup) = change
+        .technicians
+        .unwrap_or((before.assigned_technician_id, before.backup_technician_id));
+    stamp_office_edits(tx, &before, &draft, version).await?;
+    sqlx::query(q(
+        "UPDATE customers SET name = ?, contact_name = ?, address = ?, phone = ?, email = ?,
+            access_notes = ?, assigned_technician_id = ?, backup_technician_id = ?,
+            updated_at = ?, version = ?
+         WHERE id = ?",
+    ))
+    .bind(&draft.name)
+    .bind(&draft.contact_name)
+    .bind(&draft.address)
+    .bind(&draft.phone)
+    .bind(&draft.email)
+    .bind(&draft.access_notes)
+    .bind(assigned)
+    .bind(backup)
+    .bind(at)
+    .bind(version)
+    .bind(change.id)
+    .execute(&mut **tx)
+    .await?;
+    let entry = imported(change.id, "edited", "imported from a file".into());
+    audit::record(tx, entry, Some(by), at).await
+}
+
+async fn add_priority(
+    tx: &mut Transaction<'_, Db>,
+    customer_id: Uuid,
+    draft: &PriorityDraft,
+    (by, role): (Uuid, Role),
+    version: i64,
+    at: DateTime<Utc>,
+) -> StoreResult<()> {
+    let new = NewPriority {
+        id: new_id(),
+        customer_id,
+        draft: draft.clone(),
+        heard_by_id: by,
+        heard_role: role,
+        heard_at: at,
+    };
+    insert_priority(tx, &new, version).await.map(|_| ())
+}
