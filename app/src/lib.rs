@@ -59,6 +59,27 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
+/// The tab's title. leptos_meta writes the server's `<title>` as it gets it, unescaped, so a
+/// customer named `</title><script>…` would become markup; the server escapes it here. In
+/// the browser the text goes to `document.title`, which takes it as text, so it stays as is.
+fn tab_title(page: String) -> String {
+    let title = format!("{page} · Rapport");
+    #[cfg(feature = "ssr")]
+    let title = title.replace('&', "&amp;").replace('<', "&lt;");
+    title
+}
+
+#[cfg(all(test, feature = "ssr"))]
+mod tests {
+    #[test]
+    fn a_customer_name_cannot_close_the_title_on_the_server() {
+        assert_eq!(
+            super::tab_title("</title><script>x()</script> & Sons".into()),
+            "&lt;/title>&lt;script>x()&lt;/script> &amp; Sons · Rapport"
+        );
+    }
+}
+
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
@@ -72,7 +93,7 @@ pub fn App() -> impl IntoView {
     });
     view! {
         <Stylesheet id="leptos" href="/pkg/rapport.css" />
-        <Title formatter=|page: String| format!("{page} · Rapport") />
+        <Title formatter=tab_title />
         <Router>
             <Routes fallback=layout::NotFound>
                 <Route path=path!("/login") view=auth::LoginPage />

@@ -2,6 +2,7 @@
 #![forbid(unsafe_code)]
 
 mod api_error;
+mod body_limit;
 mod calendar;
 pub mod config;
 mod health;

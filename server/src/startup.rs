@@ -1,12 +1,13 @@
 //! Building and running the server, in a way tests can drive (port 0, temp database).
 
+use crate::body_limit::{self, IMPORT_MAX_BYTES, MAX_BODY_BYTES};
 use crate::config::Config;
 use crate::{health, session};
 use anyhow::Context;
 use app::state::{AppState, Clock};
 use app::{shell, App};
 use axum::extract::FromRef;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use axum::routing::{get, post};
 use axum::Router;
 use leptos::config::{Env, LeptosOptions};
@@ -32,9 +33,6 @@ impl FromRef<ServerState> for LeptosOptions {
         state.leptos.clone()
     }
 }
-
-/// Requests larger than this are refused with 413 before they are read.
-const MAX_BODY_BYTES: usize = 1024 * 1024;
 
 pub struct Application {
     listener: TcpListener,
@@ -167,21 +165,24 @@ pub fn router(state: ServerState) -> Router {
                     post(crate::interop::import::apply),
                 )
                 // Axum's own limit, so the handler's JSON rejection explains it.
-                .layer(axum::extract::DefaultBodyLimit::max(
-                    crate::interop::IMPORT_MAX_BYTES,
-                )),
+                .layer(axum::extract::DefaultBodyLimit::max(IMPORT_MAX_BYTES)),
         )
+        .layer(axum::middleware::from_fn(
+            body_limit::refuse_declared_too_large,
+        ))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             session::gate,
         ))
-        .layer(axum::middleware::map_response(explain_too_large))
+        .layer(axum::middleware::from_fn(explain_too_large))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }
 
 /// The body limit's own 413 says only "length limit exceeded"; say what to do instead.
-async fn explain_too_large(res: Response) -> Response {
+async fn explain_too_large(req: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    let path = req.uri().path().to_owned();
+    let res = next.run(req).await;
     let is_json = res
         .headers()
         .get(axum::http::header::CONTENT_TYPE)
@@ -189,12 +190,7 @@ async fn explain_too_large(res: Response) -> Response {
     if res.status() != axum::http::StatusCode::PAYLOAD_TOO_LARGE || is_json {
         return res;
     }
-    let message = format!(
-        "The request is larger than {} MB, the most Rapport accepts. Send less at once.",
-        MAX_BODY_BYTES / (1024 * 1024)
-    );
-    let body = axum::Json(serde_json::json!({ "error": message }));
-    (axum::http::StatusCode::PAYLOAD_TOO_LARGE, body).into_response()
+    body_limit::too_large(&path)
 }
 
 async fn shutdown_signal() {

@@ -5,6 +5,7 @@
 
 use super::cells::unprotect;
 use crate::api_error::ApiError;
+use crate::body_limit::IMPORT_PATHS;
 use crate::startup::ServerState;
 use app::state::CurrentUser;
 use axum::extract::rejection::JsonRejection;
@@ -110,10 +111,9 @@ async fn planned(
     body: Result<Json<ImportRequest>, JsonRejection>,
 ) -> Result<Planned, ApiError> {
     let Json(request) = body.map_err(|r| match r.status() {
-        StatusCode::PAYLOAD_TOO_LARGE => ApiError::TooLarge(format!(
-            "The file is larger than {} MB; split it into several files.",
-            super::IMPORT_MAX_BYTES / (1024 * 1024)
-        )),
+        StatusCode::PAYLOAD_TOO_LARGE => {
+            ApiError::TooLarge(crate::body_limit::too_large_message(IMPORT_PATHS))
+        }
         _ => ApiError::BadRequest(format!(
             "Send {{\"csv\": \"<the file's text>\", \"mapping\": {{}}}}: {}",
             r.body_text()
