@@ -5,5 +5,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
 scripts/setup.sh
-cargo leptos build
+cargo leptos build --split
 exec target/debug/rapport-server --demo "$@"

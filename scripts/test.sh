@@ -39,7 +39,7 @@ step "fuzz the sync push decoding and merge (20 s each)"
 scripts/fuzz.sh 20
 
 step "build the site"
-cargo leptos build
+cargo leptos build --split
 
 step "browser tests"
 (cd end2end && npx playwright test) 2>&1 | tee "$logs/e2e.log"

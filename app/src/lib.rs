@@ -19,6 +19,7 @@ pub mod devices;
 pub mod error;
 pub mod interop;
 pub mod layout;
+mod lazy_pages;
 pub mod offline;
 pub mod plans;
 pub mod priorities;
@@ -29,8 +30,9 @@ pub mod today;
 
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use lazy_pages as lazy;
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
-use leptos_router::path;
+use leptos_router::{path, Lazy};
 
 /// Registers the service worker, offers new versions, keeps pages for offline use.
 const SHELL_JS: &str = include_str!("shell.js");
@@ -97,20 +99,23 @@ pub fn App() -> impl IntoView {
         <Router>
             <Routes fallback=layout::NotFound>
                 <Route path=path!("/login") view=auth::LoginPage />
-                <Route path=path!("/setup") view=auth::SetupPage />
+                <Route path=path!("/setup") view={Lazy::<lazy::Setup>::new()} />
                 <ParentRoute path=path!("") view=layout::Layout>
-                    <Route path=path!("/customers") view=customers::CustomerListPage />
-                    <Route path=path!("/customers/new") view=customers::NewCustomerPage />
-                    <Route path=path!("/customers/:id") view=customers::CustomerPage />
-                    <Route path=path!("/customers/:id/edit") view=customers::EditCustomerPage />
-                    <Route path=path!("/today") view=today::TodayPage />
-                    <Route path=path!("/board") view=board::BoardPage />
-                    <Route path=path!("/promises") view=promises::PromisesPage />
-                    <Route path=path!("/at-risk") view=continuity::AtRiskPage />
-                    <Route path=path!("/devices") view=devices::DevicesPage />
-                    <Route path=path!("/import-export") view=interop::ImportExportPage />
-                    <Route path=path!("/api-tokens") view=api_tokens::ApiTokensPage />
-                    <Route path=path!("/calendar") view=calendar::CalendarPage />
+                    <Route path=path!("/today") view={Lazy::<lazy::Today>::new()} />
+                    <Route path=path!("/customers") view={Lazy::<lazy::Customers>::new()} />
+                    <Route path=path!("/customers/new") view={Lazy::<lazy::NewCustomer>::new()} />
+                    <Route path=path!("/customers/:id") view={Lazy::<lazy::Customer>::new()} />
+                    <Route
+                        path=path!("/customers/:id/edit")
+                        view={Lazy::<lazy::EditCustomer>::new()}
+                    />
+                    <Route path=path!("/board") view={Lazy::<lazy::Board>::new()} />
+                    <Route path=path!("/promises") view={Lazy::<lazy::Promises>::new()} />
+                    <Route path=path!("/at-risk") view={Lazy::<lazy::AtRisk>::new()} />
+                    <Route path=path!("/devices") view={Lazy::<lazy::Devices>::new()} />
+                    <Route path=path!("/import-export") view={Lazy::<lazy::ImportExport>::new()} />
+                    <Route path=path!("/api-tokens") view={Lazy::<lazy::ApiTokens>::new()} />
+                    <Route path=path!("/calendar") view={Lazy::<lazy::Calendar>::new()} />
                 </ParentRoute>
             </Routes>
         </Router>

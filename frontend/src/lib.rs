@@ -5,5 +5,6 @@
 pub fn hydrate() {
     _ = console_log::init_with_level(log::Level::Info);
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(app::App);
+    // Lazy: the office's pages are split into chunks the page fetches before hydrating them.
+    leptos::mount::hydrate_lazy(app::App);
 }
