@@ -22,6 +22,8 @@ const RUNS = 10;
   await page.getByLabel("Password").fill("rapport-demo");
   await page.getByRole("button", { name: "Log in" }).click();
   await page.getByText("All synced").waitFor();
+  // The worker must be active (it precaches every wasm chunk first) and have kept /today.
+  await page.evaluate(() => navigator.serviceWorker.ready);
   for (let i = 0; i < 100 && !(await page.evaluate(async () => !!(await caches.match("/today")))); i++) {
     await page.waitForTimeout(100);
   }

@@ -1,7 +1,8 @@
-//! The pages that are not part of the app shell. Their code is split into chunks of its own
-//! (cargo-leptos `--split`) that the browser fetches when one of them is first opened, so the
-//! technician's phone starts with only what the day needs: the layout, today's route and the
-//! sync. The service worker precaches every chunk, so these open offline too.
+//! The pages that are not part of the app shell. The shell (the main wasm) holds the router,
+//! the layout, the login and hydration; each page here is split into chunks of its own
+//! (cargo-leptos `--split`) that the browser fetches the first time the page opens, while the
+//! server's HTML is already on screen. The service worker precaches every chunk, so these
+//! pages open offline too. `bench/shell-size.sh` measures the shell and each page.
 
 use leptos::prelude::*;
 use leptos_router::{lazy_route, LazyRoute};
