@@ -28,9 +28,9 @@ pub mod promises;
 pub mod state;
 pub mod today;
 
+use lazy_pages as lazy;
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
-use lazy_pages as lazy;
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::{path, Lazy};
 

@@ -257,6 +257,24 @@ async fn a_file_is_previewed_row_by_row_then_imported_as_previewed() {
             .await
             .unwrap();
         assert_eq!(history[0].detail, "Harbour Bakery (imported)");
+        // The priorities are written in bulk: each as one heard by the office, with its audit
+        // entry, and distinct versions.
+        let olivia = app.store.find_login(OFFICE).await.unwrap().unwrap().0;
+        let added = app
+            .store
+            .priorities_of(&[bakery.customer.id])
+            .await
+            .unwrap();
+        assert_eq!(added.len(), 2);
+        assert_ne!(added[0].version, added[1].version);
+        for priority in &added {
+            assert_eq!(priority.heard_by_id, olivia.id);
+            assert_eq!(priority.heard_role, domain::Role::Office);
+            let entries = app.store.history("priority", priority.id).await.unwrap();
+            assert_eq!(entries.len(), 1, "{entries:?}");
+            assert_eq!(entries[0].action, "added");
+            assert_eq!(entries[0].detail, priority.text);
+        }
 
         // The same file again: the bakery and Dorothy are now as in the file.
         let again = preview(&app, &office, &body).await;

@@ -6,7 +6,7 @@ use super::{q, Db};
 use crate::{Audit, AuditEntry, StoreResult};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use sqlx::Transaction;
+use sqlx::{QueryBuilder, Transaction};
 use uuid::Uuid;
 
 /// One change to one record.
@@ -37,6 +37,35 @@ pub(super) async fn record(
     .bind(at)
     .execute(&mut **tx)
     .await?;
+    Ok(())
+}
+
+/// Rows per multi-row INSERT in bulk writes: 500 rows of up to 8 values stay far below either
+/// backend's cap on bound values (SQLite 32 766, PostgreSQL 65 535).
+pub(super) const ROWS_PER_INSERT: usize = 500;
+
+/// Records many entries by one person at one time, a few hundred per statement (the import).
+pub(super) async fn record_all(
+    tx: &mut Transaction<'_, Db>,
+    entries: Vec<Entry<'_>>,
+    by: Uuid,
+    at: DateTime<Utc>,
+) -> StoreResult<()> {
+    for chunk in entries.chunks(ROWS_PER_INSERT) {
+        let mut insert = QueryBuilder::<Db>::new(
+            "INSERT INTO audit_log (entity, entity_id, customer_id, action, detail, by_user_id, at) ",
+        );
+        insert.push_values(chunk, |mut row, entry| {
+            row.push_bind(entry.entity.to_owned())
+                .push_bind(entry.entity_id)
+                .push_bind(entry.customer_id)
+                .push_bind(entry.action.to_owned())
+                .push_bind(entry.detail.clone())
+                .push_bind(by)
+                .push_bind(at);
+        });
+        insert.build().execute(&mut **tx).await?;
+    }
     Ok(())
 }
 

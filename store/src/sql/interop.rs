@@ -2,15 +2,15 @@
 
 use super::audit::{self, Entry};
 use super::customers::{insert_customer, stamp_office_edits, NewCustomer, CUSTOMER_COLUMNS};
-use super::priorities::{insert_priority, PRIORITY_SELECT};
+use super::priorities::{insert_priorities, PRIORITY_SELECT};
 use super::visits::VISIT_COLUMNS;
 use super::{next_versions, Backend};
 use super::{q, Db};
-use crate::{ImportReport, Interop, NewPriority, StoreError, StoreResult};
+use crate::{ImportReport, Interop, StoreError, StoreResult};
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::import::{Change, Known};
-use domain::{new_id, Customer, CustomerDraft, Priority, PriorityDraft, Role, Visit};
+use domain::{Customer, CustomerDraft, Priority, Role, Visit};
 use sqlx::Transaction;
 use std::collections::HashMap;
 use uuid::Uuid;
@@ -107,30 +107,37 @@ impl Interop for Backend {
         let needed: usize = changes.iter().map(|c| 1 + c.new_priorities.len()).sum();
         let mut versions = next_versions(&mut tx, needed as i64).await?;
         let mut report = ImportReport::default();
+        // Customers one statement each (a create can clash, an update checks its version);
+        // their audit entries and the priorities are written in bulk after them.
+        let mut entries = Vec::with_capacity(changes.len());
+        let mut priorities = Vec::new();
         for change in changes {
             let version = versions.next().expect("a version per row");
-            match change.expected_version {
+            let entry = match change.expected_version {
                 None => {
-                    create(&mut tx, change, version, by, at).await?;
                     report.created += 1;
+                    create(&mut tx, change, version, at).await?
                 }
                 Some(expected) => {
-                    update(&mut tx, change, expected, version, by, at).await?;
                     report.updated += 1;
+                    update(&mut tx, change, expected, version, at).await?
                 }
-            }
+            };
+            entries.push(entry);
             for draft in &change.new_priorities {
                 let version = versions.next().expect("a version per priority");
-                add_priority(&mut tx, change.id, draft, (by, by_role), version, at).await?;
-                report.priorities += 1;
+                priorities.push((change.id, draft, version));
             }
         }
+        audit::record_all(&mut tx, entries, by, at).await?;
+        report.priorities = priorities.len();
+        insert_priorities(&mut tx, (by, by_role, at), &priorities).await?;
         tx.commit().await?;
         Ok(report)
     }
 }
 
-fn imported(customer_id: Uuid, action: &str, detail: String) -> Entry<'_> {
+fn imported(customer_id: Uuid, action: &'static str, detail: String) -> Entry<'static> {
     Entry {
         entity: "customer",
         entity_id: customer_id,
@@ -140,13 +147,13 @@ fn imported(customer_id: Uuid, action: &str, detail: String) -> Entry<'_> {
     }
 }
 
+/// Inserts a new customer; returns its audit entry.
 async fn create(
     tx: &mut Transaction<'_, Db>,
     change: &Change,
     version: i64,
-    by: Uuid,
     at: DateTime<Utc>,
-) -> StoreResult<()> {
+) -> StoreResult<Entry<'static>> {
     let draft = change.draft.as_ref().ok_or(StoreError::Other(
         "A new customer needs its details.".into(),
     ))?;
@@ -163,18 +170,21 @@ async fn create(
             "A customer in the file was created by someone else meanwhile; preview again.",
         )
     })?;
-    let entry = imported(change.id, "created", format!("{} (imported)", draft.name));
-    audit::record(tx, entry, Some(by), at).await
+    Ok(imported(
+        change.id,
+        "created",
+        format!("{} (imported)", draft.name),
+    ))
 }
 
+/// Updates a customer if it is still as the preview saw it; returns its audit entry.
 async fn update(
     tx: &mut Transaction<'_, Db>,
     change: &Change,
     expected: i64,
     version: i64,
-    by: Uuid,
     at: DateTime<Utc>,
-) -> StoreResult<()> {
+) -> StoreResult<Entry<'static>> {
     let before: Customer = sqlx::query_as(q(&format!(
         "SELECT {CUSTOMER_COLUMNS} FROM customers WHERE id = ?"
     )))
@@ -220,25 +230,5 @@ async fn update(
     .bind(change.id)
     .execute(&mut **tx)
     .await?;
-    let entry = imported(change.id, "edited", "imported from a file".into());
-    audit::record(tx, entry, Some(by), at).await
-}
-
-async fn add_priority(
-    tx: &mut Transaction<'_, Db>,
-    customer_id: Uuid,
-    draft: &PriorityDraft,
-    (by, role): (Uuid, Role),
-    version: i64,
-    at: DateTime<Utc>,
-) -> StoreResult<()> {
-    let new = NewPriority {
-        id: new_id(),
-        customer_id,
-        draft: draft.clone(),
-        heard_by_id: by,
-        heard_role: role,
-        heard_at: at,
-    };
-    insert_priority(tx, &new, version).await.map(|_| ())
+    Ok(imported(change.id, "edited", "imported from a file".into()))
 }
