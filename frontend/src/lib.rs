@@ -5,6 +5,7 @@
 pub fn hydrate() {
     _ = console_log::init_with_level(log::Level::Info);
     console_error_panic_hook::set_once();
-    // Lazy: the office's pages are split into chunks the page fetches before hydrating them.
+    // Lazy: every page but the login is split into chunks (app/src/lazy_pages.rs), fetched
+    // before that page hydrates.
     leptos::mount::hydrate_lazy(app::App);
 }
