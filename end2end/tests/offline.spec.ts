@@ -13,6 +13,8 @@ test("a technician works two stops offline and the office sees every note exactl
   await login(page, SAM, /\/today$/);
   const status = page.getByRole("status");
   await expect(status).toContainText("All synced");
+  // The worker must be active, not still installing: it precaches every wasm chunk first.
+  await page.evaluate(() => navigator.serviceWorker.ready.then(() => true));
   await expect
     .poll(() => page.evaluate(async () => !!(await caches.match("/today"))), { timeout: 15_000 })
     .toBe(true);
