@@ -17,6 +17,7 @@ pub mod continuity;
 pub mod customers;
 pub mod devices;
 pub mod error;
+pub mod escape;
 pub mod interop;
 pub mod layout;
 mod lazy_pages;
@@ -49,7 +50,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
                 <link rel="manifest" href="/manifest.webmanifest" />
                 <link rel="apple-touch-icon" href="/icons/icon-192.png" />
-                <script inner_html=SHELL_JS></script>
+                <script nonce=leptos::nonce::use_nonce() inner_html=SHELL_JS></script>
                 <AutoReload options=options.clone() />
                 <HydrationScripts options />
                 <MetaTags />

@@ -42,6 +42,9 @@ pub struct AppState {
     pub time_zone: chrono_tz::Tz,
     /// Mark cookies `Secure` (the app is served over TLS).
     pub secure_cookies: bool,
+    /// A reverse proxy sets the `X-Forwarded-*` headers (`--trusted-proxy`); otherwise they
+    /// are ignored, since any client can send them.
+    pub trusted_proxy: bool,
 }
 
 impl AppState {
@@ -165,7 +168,11 @@ pub async fn require_customer_access(
     user: &UserSummary,
     customer_id: uuid::Uuid,
 ) -> Result<(), AppError> {
-    if user.role.sees_all_customers() || state.store.technician_serves(user.id, customer_id).await?
+    if user.role.sees_all_customers()
+        || state
+            .store
+            .technician_serves(user.id, customer_id, state.today())
+            .await?
     {
         Ok(())
     } else {

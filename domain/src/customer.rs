@@ -83,6 +83,16 @@ impl CustomerDraft {
         check_len("Phone", &draft.phone, 40)?;
         check_len("Email", &draft.email, MAX_NAME)?;
         check_len("Access notes", &draft.access_notes, MAX_NOTES)?;
+        for (field, value) in [
+            ("Name", &draft.name),
+            ("Contact name", &draft.contact_name),
+            ("Address", &draft.address),
+            ("Phone", &draft.phone),
+            ("Email", &draft.email),
+            ("Access notes", &draft.access_notes),
+        ] {
+            crate::text::check_text(field, value)?;
+        }
         if !draft.phone.is_empty() && !is_phone(&draft.phone) {
             return Err("Phone may hold only digits, spaces and + ( ) - . characters.".into());
         }

@@ -14,6 +14,7 @@ pub mod plan;
 pub mod priority;
 pub mod promise;
 pub mod sync;
+pub mod text;
 pub mod user;
 pub mod visit;
 

@@ -36,6 +36,7 @@ impl PriorityDraft {
         if text.is_empty() {
             return Err("Write the priority in the customer's words.".into());
         }
+        crate::text::check_text("The priority", &text)?;
         let len = text.chars().count();
         if len > MAX_PRIORITY_TEXT {
             return Err(format!(

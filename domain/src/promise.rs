@@ -181,6 +181,7 @@ fn is_weekend(day: NaiveDate) -> bool {
 /// Checks a promise's text: said in words, not too long.
 pub fn validate_text(text: &str) -> Result<String, String> {
     let text = text.trim();
+    crate::text::check_text("The promise", text)?;
     let len = text.chars().count();
     if len == 0 {
         Err("Say what was promised.".into())

@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./fixtures";
 import { hydrated, PASSWORD, SAM } from "./helpers";
 
 test("a page without a session sends the person to log in, then back", async ({ page }) => {

@@ -1,9 +1,9 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./fixtures";
 import { hydrated, login, SAM } from "./helpers";
 
 const ADMIN = "admin@rapport.example";
 
-test("an admin signs out a technician's phone; it keeps its changes and syncs after a new login", async ({ browser }, info) => {
+test("an admin signs out a technician's phone; it keeps its changes and syncs once allowed again and logged in", async ({ browser }, info) => {
   test.skip(info.project.name !== "phone", "one phone is enough");
   const note = `Left the invoice under the mat (${Date.now()})`;
   const phoneContext = await browser.newContext({ ...info.project.use, baseURL: info.project.use.baseURL });
@@ -28,10 +28,19 @@ test("an admin signs out a technician's phone; it keeps its changes and syncs af
   await expect(phone.getByRole("status")).toContainText("1 change waiting");
   await expect(phone.getByText(/you are signed out; log in again to sync/)).toBeVisible({ timeout: 15_000 });
 
-  // Sam logs in again on the same phone: the note goes up.
+  // Logging in again is not enough: the device itself stays refused, and the phone says why.
   await phone.goto("/today");
   await expect(phone).toHaveURL(/\/login/);
   await login(phone, SAM, /\/today$/);
+  await hydrated(phone);
+  await expect(phone.getByText(/Ask an admin to allow it again/)).toBeVisible({ timeout: 15_000 });
+  await expect(phone.getByRole("status")).toContainText("1 change waiting");
+
+  // The admin allows it again; Sam logs in once more on the same phone: the note goes up once.
+  await admin.getByRole("button", { name: /^Allow Sam Ortiz's / }).first().click();
+  await expect(admin.getByRole("button", { name: /^Allow Sam Ortiz's / })).toHaveCount(0);
+  await phone.goto("/today");
+  if (phone.url().includes("/login")) await login(phone, SAM, /\/today$/);
   await hydrated(phone);
   await expect(phone.getByRole("status")).toContainText("All synced", { timeout: 20_000 });
   const pulled = await phone.request.get("/api/v1/sync/pull?cursor=0&limit=5000");

@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./fixtures";
 import { hydrated, login, SAM } from "./helpers";
 
 test("the phone keeps its changes through a server that errors or answers garbage, and says so", async ({ page }, info) => {

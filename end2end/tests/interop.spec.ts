@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./fixtures";
 import { DOROTHY, hydrated, login, OFFICE, SAM } from "./helpers";
 
 test("the office previews a customer file, says what an unknown column holds, and imports it", async ({ page }, info) => {

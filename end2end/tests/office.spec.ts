@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./fixtures";
 import { DOROTHY, hydrated, login, OFFICE } from "./helpers";
 
 /** Moves the server's clock (started with --test-clock) by some hours. */

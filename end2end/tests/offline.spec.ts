@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./fixtures";
 import { hydrated, login, OFFICE, PASSWORD, SAM } from "./helpers";
 
 test("a technician works two stops offline and the office sees every note exactly once", async ({ page, context, browser }, info) => {

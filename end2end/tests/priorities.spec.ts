@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./fixtures";
 import { DOROTHY, hydrated, login, logout, OFFICE, SAM } from "./helpers";
 
 test("the office adds a priority and the technician sees it on today's stop", async ({ page }, info) => {

@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./fixtures";
 import { hydrated, login, SAM } from "./helpers";
 
 test("a new version waits behind the open page until the person chooses to reload", async ({ page, context }, info) => {

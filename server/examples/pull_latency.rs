@@ -100,7 +100,7 @@ async fn measure(backend: &str, size: i64) -> anyhow::Result<()> {
     // The office hears ten new things about Sam's customers.
     let sams = store.find_login("sam@rapport.example").await?.unwrap().0.id;
     let filter = store::CustomerFilter {
-        served_by: Some(sams),
+        served_by: Some((sams, chrono::Utc::now().date_naive())),
         limit: CHANGES as i64,
         ..Default::default()
     };

@@ -5,6 +5,7 @@ mod api_error;
 mod body_limit;
 mod calendar;
 pub mod config;
+mod headers;
 mod health;
 mod interop;
 mod rest;

@@ -34,7 +34,9 @@ async fn run() -> anyhow::Result<()> {
         for (table, rows) in report {
             println!("{table:<20} {rows:>8} rows");
         }
-        println!("Copied. Start Rapport with DATABASE_URL={to}");
+        // Printed without its password: terminals and CI logs are kept.
+        let shown = server::config::redact_url(to);
+        println!("Copied. Start Rapport with DATABASE_URL={shown}");
         return Ok(());
     }
 
@@ -55,6 +57,10 @@ async fn run() -> anyhow::Result<()> {
         return Ok(());
     }
 
+    tracing::info!(
+        database = %server::config::redact_url(&config.database_url),
+        "starting"
+    );
     let demo = config.demo;
     let app = Application::build(config, Clock::system()).await?;
     let url = format!("http://{}", app.address());

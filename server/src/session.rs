@@ -1,13 +1,15 @@
 //! The session gate: every request except logging in needs a live session.
 
 use crate::startup::ServerState;
-use app::auth::{cookie, SESSION_COOKIE};
+use app::auth::{cookie, ClientAddr, SESSION_COOKIE};
 use app::state::CurrentUser;
-use axum::extract::{Request, State};
+use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{header, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Json;
+use std::net::{IpAddr, SocketAddr};
+use std::sync::atomic::{AtomicBool, Ordering};
 use store::password::token_hash;
 
 /// Paths anyone may load: the login and setup pages and their server functions, health, and
@@ -51,8 +53,12 @@ pub async fn gate(State(state): State<ServerState>, mut req: Request, next: Next
     if is_static(req.uri().path()) {
         return next.run(req).await;
     }
-    if let Some(refusal) = cross_site_write(&req) {
+    let trusted_proxy = state.app.trusted_proxy;
+    if let Some(refusal) = cross_site_write(&req, trusted_proxy) {
         return refusal;
+    }
+    if let Some(client) = client_addr(&req, trusted_proxy) {
+        req.extensions_mut().insert(ClientAddr(client));
     }
     if let Some(token) = bearer_token(&req) {
         return match state
@@ -130,7 +136,7 @@ fn bearer_token(req: &Request) -> Option<&str> {
 /// A request that would change data, sent by another site's page: refused before anything
 /// else. The session cookie is SameSite=Lax, so browsers do not send it with such requests
 /// anyway; this also covers browsers that ignore SameSite and forms posted to the login.
-fn cross_site_write(req: &Request) -> Option<Response> {
+fn cross_site_write(req: &Request, trusted_proxy: bool) -> Option<Response> {
     if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
         return None;
     }
@@ -139,8 +145,11 @@ fn cross_site_write(req: &Request) -> Option<Response> {
         fetch_site: header("sec-fetch-site"),
         origin: header(header::ORIGIN.as_str()),
         // Behind a proxy the Host header may be the proxy's; it passes the original on (the
-        // first entry when proxies are chained).
+        // first entry when proxies are chained). Only a configured proxy is believed: any
+        // client can send this header, and a forged one matching its own Origin would
+        // otherwise pass another site's page off as Rapport's.
         host: header("x-forwarded-host")
+            .filter(|_| trusted_proxy)
             .and_then(|h| h.split(',').next())
             .or(header(header::HOST.as_str()))
             .map(str::trim),
@@ -151,6 +160,44 @@ fn cross_site_write(req: &Request) -> Option<Response> {
         });
         (StatusCode::FORBIDDEN, Json(body)).into_response()
     })
+}
+
+/// The address of the client: the peer of the connection, or behind a configured proxy the
+/// address that proxy appended to `X-Forwarded-For` (the last entry: earlier ones are whatever
+/// the client sent, so they are not believed).
+fn client_addr(req: &Request, trusted_proxy: bool) -> Option<IpAddr> {
+    let peer = req
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|ConnectInfo(addr)| addr.ip());
+    if !trusted_proxy {
+        if req.headers().contains_key("x-forwarded-for") && first_time(&FORWARDED_FOR_WARNED) {
+            tracing::warn!(
+                "a request came with X-Forwarded-For, which is ignored without --trusted-proxy: \
+                 behind a reverse proxy, set --trusted-proxy, or every client counts as the \
+                 proxy's address for the login throttle (and ten failures lock everyone out)"
+            );
+        }
+        return peer;
+    }
+    // The last entry of the last header, and only that: if it is not an address, the peer's.
+    let forwarded = req
+        .headers()
+        .get_all("x-forwarded-for")
+        .iter()
+        .next_back()
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.rsplit(',').next())
+        .and_then(|entry| entry.trim().parse::<IpAddr>().ok());
+    forwarded.or(peer)
+}
+
+/// Whether the warning about an ignored `X-Forwarded-For` was given (once per process).
+static FORWARDED_FOR_WARNED: AtomicBool = AtomicBool::new(false);
+
+/// True the first time it is called with this flag, false ever after.
+fn first_time(flag: &AtomicBool) -> bool {
+    !flag.swap(true, Ordering::Relaxed)
 }
 
 /// Where a request says it comes from.
@@ -197,10 +244,11 @@ async fn refuse(state: &ServerState, is_page: bool, next: &str) -> Response {
     if no_users {
         return Redirect::to("/setup").into_response();
     }
-    let target = if next == "/" {
-        "/login".to_string()
-    } else {
-        format!("/login?next={}", encode(next))
+    // Only a same-site path made of plain characters is passed on; anything else would be
+    // refused after the login anyway, so the person simply lands on their home page.
+    let target = match cookie::safe_next(next) {
+        Some(next) if next != "/" => format!("/login?next={}", encode(next)),
+        _ => "/login".to_string(),
     };
     Redirect::to(&target).into_response()
 }
@@ -304,6 +352,38 @@ mod tests {
         for (origin, host) in cases {
             assert_eq!(origin_host(origin), host, "{origin}");
         }
+    }
+
+    #[test]
+    fn a_warning_given_once_is_given_once() {
+        let flag = AtomicBool::new(false);
+        assert!(first_time(&flag));
+        assert!(!first_time(&flag));
+        assert!(!first_time(&flag));
+    }
+
+    #[test]
+    fn forwarded_for_is_believed_only_from_a_configured_proxy() {
+        let request = |forwarded: &[&str]| {
+            let mut req = Request::new(axum::body::Body::empty());
+            req.extensions_mut()
+                .insert(ConnectInfo(SocketAddr::from(([10, 0, 0, 1], 40000))));
+            for value in forwarded {
+                req.headers_mut()
+                    .append("x-forwarded-for", value.parse().unwrap());
+            }
+            req
+        };
+        let ip = |s: &str| s.parse::<IpAddr>().ok();
+        let spoofed = request(&["6.6.6.6, 203.0.113.9"]);
+        assert_eq!(client_addr(&spoofed, false), ip("10.0.0.1"));
+        // The proxy appends the address it saw: the last entry. Earlier ones are the client's.
+        assert_eq!(client_addr(&spoofed, true), ip("203.0.113.9"));
+        let two_headers = request(&["6.6.6.6", "203.0.113.9"]);
+        assert_eq!(client_addr(&two_headers, true), ip("203.0.113.9"));
+        let garbage_last = request(&["6.6.6.6, nonsense"]);
+        assert_eq!(client_addr(&garbage_last, true), ip("10.0.0.1"));
+        assert_eq!(client_addr(&request(&[]), true), ip("10.0.0.1"));
     }
 
     #[test]

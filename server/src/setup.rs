@@ -45,12 +45,16 @@ pub async fn create_admin(
     name: &str,
     password: &str,
 ) -> anyhow::Result<()> {
+    let (name, email) = match app::auth::check_admin(name, email) {
+        Ok(checked) => checked,
+        Err(m) => bail!(m),
+    };
     if let Err(m) = check_new_password(password) {
         bail!(m);
     }
     let user = NewUser {
-        email: email.into(),
-        name: name.into(),
+        email,
+        name,
         role: Role::Admin,
         password_hash: hash_password(password),
     };

@@ -63,7 +63,10 @@ impl Application {
         };
         let store = store::connect(&config.database_url)
             .await
-            .with_context(|| format!("opening the database at {}", config.database_url))?;
+            .with_context(|| {
+                let url = crate::config::redact_url(&config.database_url);
+                format!("opening the database at {url}")
+            })?;
         let time_zone =
             crate::setup::time_zone(store.as_ref(), config.time_zone.as_deref()).await?;
         let app = AppState {
@@ -71,6 +74,7 @@ impl Application {
             clock,
             time_zone,
             secure_cookies: config.secure_cookies,
+            trusted_proxy: config.trusted_proxy,
         };
         if config.demo {
             crate::setup::seed_demo_if_empty(&app).await?;
@@ -105,7 +109,11 @@ impl Application {
     /// Serves until Ctrl-C or SIGTERM, then lets in-flight requests finish.
     pub async fn run_until_stopped(self) -> anyhow::Result<()> {
         let _roller = self.roller;
-        axum::serve(self.listener, self.router)
+        // With the peer's address (the login throttle counts failures per client address), and
+        // every API error as JSON.
+        let service = crate::api_error::with_json_errors(self.router)
+            .into_make_service_with_connect_info::<SocketAddr>();
+        axum::serve(self.listener, service)
             .with_graceful_shutdown(shutdown_signal())
             .await
             .context("serving")
@@ -146,12 +154,18 @@ pub fn router(state: ServerState) -> Router {
         .leptos_routes_with_context(
             &state,
             routes,
-            move || leptos::prelude::provide_context(app_state.clone()),
+            move || {
+                leptos::prelude::provide_context(app_state.clone());
+                crate::headers::provide_nonce();
+            },
             move || shell(leptos.clone()),
         )
         .route("/api/v1/export/{file}", get(crate::interop::export::file))
         .merge(crate::rest::routes())
-        .fallback(leptos_axum::file_and_error_handler::<ServerState, _>(shell))
+        .fallback(leptos_axum::file_and_error_handler_with_context::<
+            ServerState,
+            _,
+        >(crate::headers::provide_nonce, shell))
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
         // A customer file is the one thing larger than an ordinary request.
         .merge(
@@ -175,6 +189,7 @@ pub fn router(state: ServerState) -> Router {
             session::gate,
         ))
         .layer(axum::middleware::from_fn(explain_too_large))
+        .layer(axum::middleware::from_fn(crate::headers::security_headers))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }

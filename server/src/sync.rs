@@ -12,15 +12,12 @@ use axum::extract::rejection::{BytesRejection, QueryRejection};
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::{Extension, Json};
-use chrono::Duration;
 use domain::sync::MAX_PUSH_MUTATIONS;
 use domain::sync::{decode_push, MutationResult, PullRequest, PullResponse, PushResponse};
 use domain::Role;
 use store::PullScope;
 
-/// The technician's window: a week back (late notes) to two weeks ahead.
-pub const WINDOW_DAYS_BACK: i64 = 7;
-pub const WINDOW_DAYS_AHEAD: i64 = 14;
+pub use domain::sync::{WINDOW_DAYS_AHEAD, WINDOW_DAYS_BACK};
 const DEFAULT_PAGE: usize = 1000;
 
 type Authed = Option<Extension<CurrentUser>>;
@@ -64,7 +61,13 @@ pub async fn push(
         .register_device(request.device_id, user.id, &session_of(session), now)
         .await?;
     let outcomes = store
-        .apply_push(request.device_id, &user, &request.mutations, now)
+        .apply_push(
+            request.device_id,
+            &user,
+            &request.mutations,
+            now,
+            state.app.today(),
+        )
         .await?;
     let results = request
         .mutations
@@ -102,11 +105,11 @@ pub async fn pull(
             .register_device(device, user.id, &session, now)
             .await?;
     }
-    let today = state.app.today();
+    let (from, to) = domain::sync::window(state.app.today());
     let scope = PullScope {
         technician_id: (user.role == Role::Technician).then_some(user.id),
-        from: today - Duration::days(WINDOW_DAYS_BACK),
-        to: today + Duration::days(WINDOW_DAYS_AHEAD),
+        from,
+        to,
         entered_after: query.known_to,
     };
     let limit = query.limit.unwrap_or(DEFAULT_PAGE);

@@ -25,6 +25,7 @@ const TABLES: &[&str] = &[
     "visit_notes",
     "promises",
     "devices",
+    "device_sessions",
     "applied_mutations",
     "tombstones",
     "field_versions",

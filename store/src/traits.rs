@@ -12,6 +12,9 @@ use domain::{
 use domain::{Promise, PromiseOrigin, PromiseStatus, Visit, VisitStatus};
 use uuid::Uuid;
 
+mod access;
+pub use access::*;
+
 /// Everything the server keeps.
 pub trait Store:
     Users
@@ -50,53 +53,6 @@ impl<T> Store for T where
 {
 }
 
-pub struct NewUser {
-    pub email: String,
-    pub name: String,
-    pub role: Role,
-    pub password_hash: String,
-}
-
-#[async_trait]
-pub trait Users: Send + Sync {
-    async fn create_user(&self, user: NewUser, at: DateTime<Utc>) -> StoreResult<UserSummary>;
-    async fn user_count(&self) -> StoreResult<i64>;
-    /// The active user with this email and their password hash, for logging in.
-    async fn find_login(&self, email: &str) -> StoreResult<Option<(UserSummary, String)>>;
-    async fn get_user(&self, id: Uuid) -> StoreResult<Option<UserSummary>>;
-    async fn list_users(&self, role: Option<Role>) -> StoreResult<Vec<UserSummary>>;
-    /// Every user ever, disabled ones included: their names stay on old visits and notes.
-    async fn all_users(&self) -> StoreResult<Vec<UserSummary>>;
-    /// Disables a user (they can no longer log in) or enables them again.
-    async fn set_user_disabled(
-        &self,
-        id: Uuid,
-        disabled_at: Option<DateTime<Utc>>,
-    ) -> StoreResult<()>;
-}
-
-pub struct NewSession {
-    pub token_hash: String,
-    pub user_id: Uuid,
-    pub user_agent: String,
-    pub expires_at: DateTime<Utc>,
-}
-
-#[async_trait]
-pub trait Sessions: Send + Sync {
-    async fn create_session(&self, session: NewSession, at: DateTime<Utc>) -> StoreResult<()>;
-    /// The user behind a live session: not revoked, not expired, user not disabled.
-    async fn session_user(
-        &self,
-        token_hash: &str,
-        now: DateTime<Utc>,
-    ) -> StoreResult<Option<UserSummary>>;
-    async fn revoke_session(&self, token_hash: &str, at: DateTime<Utc>) -> StoreResult<()>;
-    async fn record_login_failure(&self, email: &str, at: DateTime<Utc>) -> StoreResult<()>;
-    async fn login_failures_since(&self, email: &str, since: DateTime<Utc>) -> StoreResult<i64>;
-    async fn clear_login_failures(&self, email: &str) -> StoreResult<()>;
-}
-
 #[async_trait]
 pub trait Settings: Send + Sync {
     async fn setting(&self, key: &str) -> StoreResult<Option<String>>;
@@ -108,8 +64,9 @@ pub trait Settings: Send + Sync {
 pub struct CustomerFilter {
     /// Matched against name, contact, address and phone, case-insensitively.
     pub search: String,
-    /// Only customers this technician serves (assigned, backup, or with a visit).
-    pub served_by: Option<Uuid>,
+    /// Only customers this technician serves on this day (the caller's today): assigned,
+    /// backup, or with a visit in their window (`domain::sync::window`).
+    pub served_by: Option<(Uuid, NaiveDate)>,
     pub limit: i64,
 }
 
@@ -158,8 +115,14 @@ pub trait Customers: Send + Sync {
         by: Uuid,
         at: DateTime<Utc>,
     ) -> StoreResult<()>;
-    /// Whether a technician may see this customer: assigned, backup, or has a visit there.
-    async fn technician_serves(&self, technician_id: Uuid, customer_id: Uuid) -> StoreResult<bool>;
+    /// Whether a technician may see this customer today (the caller's day): assigned,
+    /// backup, or with a visit there in their window (`domain::sync::window`).
+    async fn technician_serves(
+        &self,
+        technician_id: Uuid,
+        customer_id: Uuid,
+        today: NaiveDate,
+    ) -> StoreResult<bool>;
 }
 
 pub struct NewPriority {
@@ -330,33 +293,20 @@ pub trait Interop: Send + Sync {
 }
 
 #[async_trait]
-pub trait Devices: Send + Sync {
-    /// Records that this device synced with this session (its first sync registers it to the
-    /// user). A device registered to another user is refused.
-    async fn register_device(
-        &self,
-        device_id: Uuid,
-        user_id: Uuid,
-        session_hash: &str,
-        at: DateTime<Utc>,
-    ) -> StoreResult<()>;
-    /// Every device, most recently seen first.
-    async fn list_devices(&self) -> StoreResult<Vec<domain::device::Device>>;
-    /// Signs a device out: the sessions it synced with are revoked at once.
-    async fn revoke_device(&self, device_id: Uuid, by: Uuid, at: DateTime<Utc>) -> StoreResult<()>;
-}
-
-#[async_trait]
 pub trait SyncStore: Send + Sync {
     /// Applies a push's mutations in order, each exactly once (a mutation applied before is
     /// answered as then: `Duplicate`, or the same rejection), all in one transaction with the
-    /// records of their ids. A change that could not be read is rejected with its reason.
+    /// records of their ids. A change that could not be read is rejected with its reason, and
+    /// so is one whose own data the database refuses (its writes are rolled back to its
+    /// savepoint; the rest apply). Only a failure of the database itself fails the push.
+    /// `today` is the organisation's day by the caller's clock: a technician's window.
     async fn apply_push(
         &self,
         device_id: Uuid,
         user: &UserSummary,
         mutations: &[domain::sync::Decoded],
         at: DateTime<Utc>,
+        today: NaiveDate,
     ) -> StoreResult<Vec<Outcome>>;
     /// The answer recorded for a mutation, if it ever reached the server.
     async fn mutation_outcome(&self, mutation_id: Uuid) -> StoreResult<Option<Outcome>>;

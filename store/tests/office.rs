@@ -125,7 +125,13 @@ async fn mark_done(store: &DynStore, tech: &UserSummary, visit_id: Uuid, when: D
         },
     };
     let outcomes = store
-        .apply_push(device, tech, &[Decoded::Readable(mutation)], when)
+        .apply_push(
+            device,
+            tech,
+            &[Decoded::Readable(mutation)],
+            when,
+            when.date_naive(),
+        )
         .await
         .unwrap();
     assert_eq!(outcomes, [Outcome::Applied]);

@@ -281,11 +281,19 @@ async fn a_technicians_day_lists_only_their_visits_on_that_day_in_order() {
         assert_eq!(order, [a.id, b.id]);
 
         // Sam serves B only through a visit; Priya serves A through hers, not B.
-        assert!(t.store.technician_serves(sam.id, b.id).await.unwrap());
-        assert!(t.store.technician_serves(priya.id, a.id).await.unwrap());
-        assert!(!t.store.technician_serves(priya.id, b.id).await.unwrap());
+        assert!(t.store.technician_serves(sam.id, b.id, day).await.unwrap());
+        assert!(t
+            .store
+            .technician_serves(priya.id, a.id, day)
+            .await
+            .unwrap());
+        assert!(!t
+            .store
+            .technician_serves(priya.id, b.id, day)
+            .await
+            .unwrap());
         let served = CustomerFilter {
-            served_by: Some(priya.id),
+            served_by: Some((priya.id, day)),
             ..Default::default()
         };
         assert_eq!(t.store.list_customers(&served).await.unwrap().len(), 1);

@@ -78,6 +78,8 @@ mod ssr {
                 "Name the token after what will use it (up to {MAX_NAME} characters), e.g. \"Accounts\"."
             ))));
         }
+        domain::text::check_text("The token name", name)
+            .map_err(|m| with_status(AppError::Invalid(m)))?;
         let token = format!("{}{}", super::TOKEN_PREFIX, new_session_token());
         state
             .store

@@ -26,9 +26,32 @@ pub fn cleared(secure: bool) -> String {
     format!("{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{secure}")
 }
 
-/// Only a local path may be a redirect target after login, never another site.
+/// The `Set-Cookie` value that marks this browser as one `user` logged in on (`value` comes
+/// from `throttle::device_value`).
+pub fn device(value: &str, secure: bool) -> String {
+    let max_age = super::DEVICE_DAYS * 24 * 3600;
+    let secure = if secure { "; Secure" } else { "" };
+    format!(
+        "{}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}",
+        super::DEVICE_COOKIE
+    )
+}
+
+/// The one check for every redirect target taken from a request (`next` after login, and
+/// the page the session gate sends a person back to after logging in): a path on this site
+/// made only of plain URL characters, or nothing (the caller then goes to the home page).
+///
+/// A list of what is allowed rather than of what is not: browsers drop tabs and line breaks
+/// before resolving (`/\t/evil.example` is `//evil.example`, another site), treat `\` as
+/// `/`, and a control character cannot be put into a `Location` header at all. Anything else
+/// a path may need arrives percent-encoded, which the browser does not decode when resolving.
 pub fn safe_next(next: &str) -> Option<&str> {
-    let ok = next.starts_with('/') && !next.starts_with("//") && !next.contains('\\');
+    const MAX_LEN: usize = 2000;
+    let plain = |c: char| c.is_ascii_alphanumeric() || "-._~/?=&%+,:@!$*'();".contains(c);
+    let ok = next.len() <= MAX_LEN
+        && next.starts_with('/')
+        && !next.starts_with("//")
+        && next.chars().all(plain);
     ok.then_some(next)
 }
 
@@ -58,5 +81,25 @@ mod tests {
         assert_eq!(safe_next("//evil.example"), None);
         assert_eq!(safe_next("https://evil.example"), None);
         assert_eq!(safe_next("/\\evil.example"), None);
+        assert_eq!(safe_next("/"), Some("/"));
+        assert_eq!(
+            safe_next("/customers%3Fq%3Da%20b?x=1&y=%2F"),
+            Some("/customers%3Fq%3Da%20b?x=1&y=%2F")
+        );
+        for bad in [
+            "",
+            "customers",
+            "/\t/evil.example/x",
+            "/\r\n/evil.example",
+            "/customers\u{7f}",
+            "/customers\u{0}",
+            "/ /evil.example",
+            "/caf\u{e9}",
+            "javascript:alert(1)",
+            "/\\/evil.example",
+        ] {
+            assert_eq!(safe_next(bad), None, "{bad:?}");
+        }
+        assert_eq!(safe_next(&format!("/{}", "a".repeat(3000))), None);
     }
 }

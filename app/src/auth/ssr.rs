@@ -1,6 +1,6 @@
 //! Server side of logging in: throttling, password checks, sessions and cookies.
 
-use super::cookie;
+use super::{cookie, throttle, ClientAddr};
 use crate::error::AppError;
 use crate::state::{app_state, current_user, with_status, AppState};
 use chrono::Duration;
@@ -12,10 +12,6 @@ use std::sync::OnceLock;
 use store::password::{check_new_password, hash_password, new_session_token, token_hash};
 use store::{NewSession, NewUser};
 
-/// Failures within this window count towards slowing down and locking an account's logins.
-const FAILURE_WINDOW_MINUTES: i64 = 15;
-const LOCK_AFTER_FAILURES: i64 = 10;
-
 pub async fn login(email: String, password: String, next: String) -> Result<(), AppError> {
     let state = app_state()?;
     let email = email.trim().to_lowercase();
@@ -25,42 +21,55 @@ pub async fn login(email: String, password: String, next: String) -> Result<(), 
         )));
     }
     let now = state.clock.now();
-    let since = now - Duration::minutes(FAILURE_WINDOW_MINUTES);
-    let failures = state.store.login_failures_since(&email, since).await?;
-    if failures >= LOCK_AFTER_FAILURES {
-        return Err(with_status(AppError::TooManyAttempts(format!(
-            "Too many failed attempts. Wait {FAILURE_WINDOW_MINUTES} minutes and try again, \
-             or ask an admin to reset your password."
-        ))));
-    }
-    // Each recent failure makes the next attempt wait longer, so guessing is slow.
-    if failures > 0 {
-        let wait = (250u64 << (failures - 1).min(4)).min(4000);
-        tokio::time::sleep(std::time::Duration::from_millis(wait)).await;
-    }
-    let Some(user) = check_password(&state, &email, password).await? else {
-        state.store.record_login_failure(&email, now).await?;
-        // The same words whether the email or the password was wrong.
+    let parts = use_context::<http::request::Parts>();
+    let client = throttle::client_key(
+        parts
+            .as_ref()
+            .and_then(|p| p.extensions.get::<ClientAddr>())
+            .map(|ClientAddr(ip)| *ip),
+    );
+    let cookies = parts
+        .as_ref()
+        .and_then(|p| p.headers.get(http::header::COOKIE))
+        .and_then(|v| v.to_str().ok());
+    let found = state.store.find_login(&email).await?;
+    let known_device = match &found {
+        Some((user, hash)) => throttle::is_known_device(&state, cookies, user.id, hash).await?,
+        None => false,
+    };
+    // Recorded as a failure before the password is checked, so guesses sent at once count.
+    let attempt = throttle::begin(&state, &email, &client, known_device, now).await?;
+    throttle::back_off(attempt.earlier_client_failures).await;
+    let Some((user, hash)) = check_password(found, password).await? else {
+        // The attempt stays recorded as a failure. The same words whether the email or the
+        // password was wrong.
         return Err(with_status(AppError::Invalid(
             "That email and password do not match an account.".into(),
         )));
     };
-    state.store.clear_login_failures(&email).await?;
+    throttle::succeeded(&state, attempt).await?;
+    state
+        .store
+        .clear_client_login_failures(&email, &client)
+        .await?;
     start_session(&state, &user).await?;
+    // This browser is now known to be its owner's: strangers' failures will not keep it out
+    // (until the password changes).
+    let device = throttle::device_value(&state, user.id, &hash).await?;
+    set_cookie(&cookie::device(&device, state.secure_cookies));
     let target = cookie::safe_next(&next).unwrap_or(user.role.home_path());
     redirect(target);
     Ok(())
 }
 
 /// Verifies the password off the async threads. An unknown email is checked against a dummy
-/// hash so that it takes as long as a wrong password and does not reveal which it was.
+/// hash so that it takes as long as a wrong password and does not reveal which it was. Gives
+/// the user and their password hash if the password is right.
 async fn check_password(
-    state: &AppState,
-    email: &str,
+    found: Option<(UserSummary, String)>,
     password: String,
-) -> Result<Option<UserSummary>, AppError> {
+) -> Result<Option<(UserSummary, String)>, AppError> {
     static DUMMY: OnceLock<String> = OnceLock::new();
-    let found = state.store.find_login(email).await?;
     let hash = match &found {
         Some((_, hash)) => hash.clone(),
         None => DUMMY
@@ -71,7 +80,7 @@ async fn check_password(
         tokio::task::spawn_blocking(move || store::password::verify_password(&password, &hash))
             .await
             .map_err(|_| AppError::Internal)?;
-    Ok(found.filter(|_| ok).map(|(user, _)| user))
+    Ok(found.filter(|_| ok))
 }
 
 async fn start_session(state: &AppState, user: &UserSummary) -> Result<(), AppError> {
@@ -129,18 +138,17 @@ pub async fn create_first_admin(
     password: String,
 ) -> Result<(), AppError> {
     let state = app_state()?;
-    if state.store.user_count().await? > 0 || current_user().is_some() {
-        return Err(with_status(AppError::Forbidden(
+    let already = || {
+        with_status(AppError::Forbidden(
             "This Rapport already has an admin. Log in instead.".into(),
-        )));
+        ))
+    };
+    // A quick answer for the common case; the store decides for good (below).
+    if state.store.user_count().await? > 0 || current_user().is_some() {
+        return Err(already());
     }
-    let name = name.trim().to_string();
-    let email = email.trim().to_lowercase();
-    if name.is_empty() || !email.contains('@') {
-        return Err(with_status(AppError::Invalid(
-            "Enter your name and a valid email.".into(),
-        )));
-    }
+    let (name, email) =
+        super::check_admin(&name, &email).map_err(|m| with_status(AppError::Invalid(m)))?;
     check_new_password(&password).map_err(|m| with_status(AppError::Invalid(m)))?;
     let password_hash = tokio::task::spawn_blocking(move || hash_password(&password))
         .await
@@ -151,7 +159,14 @@ pub async fn create_first_admin(
         role: Role::Admin,
         password_hash,
     };
-    let user = state.store.create_user(new, state.clock.now()).await?;
+    // Atomic: of several first visitors at once, exactly one becomes the admin.
+    let Some(user) = state
+        .store
+        .create_first_admin(new, state.clock.now())
+        .await?
+    else {
+        return Err(already());
+    };
     start_session(&state, &user).await?;
     redirect(user.role.home_path());
     Ok(())

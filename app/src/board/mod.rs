@@ -246,6 +246,8 @@ mod ssr {
                     "Say in a few words why someone else is going.".into(),
                 )));
             }
+            domain::text::check_text("The reason", &reason_text)
+                .map_err(|m| with_status(AppError::Invalid(m)))?;
             // Tell them the day before, or today if the visit is today.
             let due_on = (check.date - chrono::Duration::days(1)).max(today);
             Some(NewBreak {

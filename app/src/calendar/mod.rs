@@ -52,8 +52,9 @@ mod ssr {
         ))
     }
 
-    /// `https://host` as the person's browser reached this server (behind a proxy, as the
-    /// proxy says).
+    /// `https://host` as the person's browser reached this server. The `X-Forwarded-*`
+    /// headers are believed only from a configured proxy (`--trusted-proxy`): anyone else could
+    /// make the link point at a server of their choosing.
     fn origin(state: &AppState) -> String {
         let parts = leptos::prelude::use_context::<http::request::Parts>();
         let header = |name: &str| {
@@ -63,17 +64,23 @@ mod ssr {
                 .and_then(|v| v.to_str().ok())
                 .map(str::to_owned)
         };
-        let host = header("x-forwarded-host")
+        let forwarded = |name: &str| header(name).filter(|_| state.trusted_proxy);
+        // The first entry: the one the proxy nearest the person's browser set.
+        let first = |v: String| v.split(',').next().unwrap_or_default().trim().to_owned();
+        let host = forwarded("x-forwarded-host")
+            .map(first)
             .or_else(|| header("host"))
             .unwrap_or_else(|| "localhost".into());
-        let scheme = header("x-forwarded-proto").unwrap_or_else(|| {
-            if state.secure_cookies {
-                "https"
-            } else {
-                "http"
-            }
-            .into()
-        });
+        let scheme = forwarded("x-forwarded-proto")
+            .map(first)
+            .unwrap_or_else(|| {
+                if state.secure_cookies {
+                    "https"
+                } else {
+                    "http"
+                }
+                .into()
+            });
         format!("{scheme}://{host}")
     }
 }

@@ -74,7 +74,7 @@ fn CustomerForm(customer: Option<Customer>) -> impl IntoView {
             <label for="c-email">"Email"</label>
             <input id="c-email" name="email" type="email" maxlength="200" value=email />
             <label for="c-access">"Access notes (gate codes, parking, pets)"</label>
-            <textarea id="c-access" name="access_notes" rows="3" maxlength="2000">{access}</textarea>
+            <textarea id="c-access" name="access_notes" rows="3" maxlength="2000">{crate::escape::textarea_text(access)}</textarea>
             <ErrorMessage result=save.value() />
             <div class="inline">
                 <button type="submit">"Save customer"</button>

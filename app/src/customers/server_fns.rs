@@ -57,12 +57,13 @@ pub struct TimelineEntry {
 pub async fn list_customers(search: String) -> Result<Vec<CustomerSummary>, AppError> {
     use crate::state::{app_state, require_user};
     let user = require_user()?;
+    let state = app_state()?;
     let filter = store::CustomerFilter {
         search: search.chars().take(200).collect(),
-        served_by: (!user.role.sees_all_customers()).then_some(user.id),
+        served_by: (!user.role.sees_all_customers()).then_some((user.id, state.today())),
         limit: 500,
     };
-    Ok(app_state()?.store.list_customers(&filter).await?)
+    Ok(state.store.list_customers(&filter).await?)
 }
 
 #[server(endpoint = "customers/get")]

@@ -32,6 +32,13 @@ pub async fn revoke_device(id: String) -> Result<(), AppError> {
     ssr::revoke(&id).await
 }
 
+/// Lets a signed-out device sync again, once its owner logs in on it (admin): for a lost
+/// phone that was found. Until then it is refused whatever session it brings.
+#[server(endpoint = "devices/allow")]
+pub async fn allow_device(id: String) -> Result<(), AppError> {
+    ssr::allow(&id).await
+}
+
 #[cfg(feature = "ssr")]
 mod ssr {
     use super::DeviceRow;
@@ -69,20 +76,35 @@ mod ssr {
         state.store.revoke_device(id, admin.id, now).await?;
         Ok(())
     }
+
+    pub async fn allow(raw_id: &str) -> Result<(), AppError> {
+        let state = app_state()?;
+        let admin = require_role(&[Role::Admin])?;
+        let id = parse_id(raw_id, "device")?;
+        let now = state.clock.now();
+        state.store.allow_device(id, admin.id, now).await?;
+        Ok(())
+    }
 }
 
 #[component]
 pub fn DevicesPage() -> impl IntoView {
     let revoke = ServerAction::<RevokeDevice>::new();
-    let devices = Resource::new(move || revoke.version().get(), |_| list_devices());
+    let allow = ServerAction::<AllowDevice>::new();
+    let devices = Resource::new(
+        move || (revoke.version().get(), allow.version().get()),
+        |_| list_devices(),
+    );
     view! {
         <Title text="Devices" />
         <h1>"Devices"</h1>
         <p class="muted">
-            "Phones and tablets that sync. Signing one out ends its session at once; "
-            "whatever it has not synced stays on it until someone logs in on it again."
+            "Phones and tablets that sync. Signing one out ends its sessions at once and refuses "
+            "its sync until you allow it again; whatever it has not synced stays on it until "
+            "then, and its owner logs in on it again."
         </p>
         <ErrorMessage result=revoke.value() />
+        <ErrorMessage result=allow.value() />
         <Transition fallback=|| view! { <p>"Loading devices…"</p> }>
             {move || Suspend::new(async move {
                 match devices.await {
@@ -90,7 +112,7 @@ pub fn DevicesPage() -> impl IntoView {
                     Ok(rows) if rows.is_empty() => view! { <p>"No device has synced yet."</p> }.into_any(),
                     Ok(rows) => view! {
                         <ul class="devices card">
-                            {rows.into_iter().map(|row| view! { <DeviceLine row revoke /> }).collect_view()}
+                            {rows.into_iter().map(|row| view! { <DeviceLine row revoke allow /> }).collect_view()}
                         </ul>
                     }.into_any(),
                 }
@@ -101,10 +123,22 @@ pub fn DevicesPage() -> impl IntoView {
 }
 
 #[component]
-fn DeviceLine(row: DeviceRow, revoke: ServerAction<RevokeDevice>) -> impl IntoView {
+fn DeviceLine(
+    row: DeviceRow,
+    revoke: ServerAction<RevokeDevice>,
+    allow: ServerAction<AllowDevice>,
+) -> impl IntoView {
     let button_label = format!("Sign out {}'s {}", row.owner, row.label);
+    let allow_label = format!("Allow {}'s {} again", row.owner, row.label);
     let status = match row.signed_out {
-        Some(at) => view! { <span>{format!("Signed out {at}")}</span> }.into_any(),
+        Some(at) => view! {
+            <span>{format!("Signed out {at}")}</span>
+            <ActionForm action=allow>
+                <input type="hidden" name="id" value=row.id.to_string() />
+                <button type="submit" class="secondary" aria-label=allow_label>"Allow again"</button>
+            </ActionForm>
+        }
+        .into_any(),
         None => view! {
             <ActionForm action=revoke>
                 <input type="hidden" name="id" value=row.id.to_string() />

@@ -108,6 +108,7 @@ mod ssr {
         if service_type.is_empty() || service_type.chars().count() > 100 {
             return Err(invalid("Name the service (up to 100 characters)."));
         }
+        domain::text::check_text("The service name", &service_type).map_err(invalid)?;
         let frequency = Frequency::parse(f.frequency.trim())
             .ok_or_else(|| invalid("Choose weekly, monthly or seasonal."))?;
         let interval: u32 = f

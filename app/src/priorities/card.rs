@@ -98,7 +98,7 @@ fn PriorityEditor(priority: Priority, actions: PriorityActions) -> impl IntoView
                 <ActionForm action=actions.edit attr:class="form">
                     <input type="hidden" name="id" value=edit_id />
                     <label for=text_for>"Priority text"</label>
-                    <textarea id=text_id name="text" rows="2" maxlength="500" required>{text}</textarea>
+                    <textarea id=text_id name="text" rows="2" maxlength="500" required>{crate::escape::textarea_text(text)}</textarea>
                     <label class="check" for=pin_for>
                         <input id=pin_id type="checkbox" name="pinned" checked=pinned />
                         "Pinned to the top"

@@ -301,6 +301,8 @@ mod ssr {
                         "Say why the promise is dropped.".into(),
                     )));
                 }
+                domain::text::check_text("The reason", reason)
+                    .map_err(|m| with_status(AppError::Invalid(m)))?;
                 (
                     PromiseStatus::Dropped,
                     Some(reason.chars().take(500).collect()),
@@ -330,6 +332,8 @@ mod ssr {
                 "Say in a few words (up to 2000 characters) what the call was about.".into(),
             )));
         }
+        domain::text::check_text("The call summary", summary)
+            .map_err(|m| with_status(AppError::Invalid(m)))?;
         let promise = if callback {
             let (due_on, due_time) = callback_due(state.local_now(), cutoff(&state).await?);
             Some(NewPromise {

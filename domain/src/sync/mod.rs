@@ -22,6 +22,19 @@ pub const MAX_PUSH_MUTATIONS: usize = 500;
 /// The longest note a technician can write (about ten pages of text).
 pub const MAX_NOTE_CHARS: usize = 20_000;
 
+/// A technician's window: a week back (late notes) to two weeks ahead.
+pub const WINDOW_DAYS_BACK: i64 = 7;
+pub const WINDOW_DAYS_AHEAD: i64 = 14;
+
+/// The days (inclusive) of a technician's window around `today` (the organisation's day, by
+/// the caller's clock): what their phone pulls, and the visits that let them serve a customer.
+pub fn window(today: NaiveDate) -> (NaiveDate, NaiveDate) {
+    (
+        today - chrono::Duration::days(WINDOW_DAYS_BACK),
+        today + chrono::Duration::days(WINDOW_DAYS_AHEAD),
+    )
+}
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct PushRequest {
     pub device_id: Uuid,
@@ -242,41 +255,24 @@ pub struct VisitNote {
     pub version: i64,
 }
 
+/// Checks a whole mutation as it arrives: the time it was made and its change.
+pub fn validate_mutation(mutation: &Mutation) -> Result<(), String> {
+    time_ok("made_at", mutation.made_at)?;
+    validate(&mutation.change)
+}
+
 /// Checks what can be checked without the database, so bad input is refused with a reason.
+/// The client runs this too before it records a write.
 pub fn validate(change: &Change) -> Result<(), String> {
-    let text_ok = |what: &str, text: &str, max: usize| {
-        let len = text.trim().chars().count();
-        if len == 0 {
-            Err(format!("The {what} is empty."))
-        } else if len > max {
-            Err(format!(
-                "The {what} is {len} characters long; the limit is {max}."
-            ))
-        } else {
-            Ok(())
-        }
-    };
-    // A time before 2000 is a phone whose clock was reset; one in the future is believed only
-    // up to the server's clock (see the store), since the write itself is real.
-    let time_ok = |at: &DateTime<Utc>| {
-        if crate::plausible_date(at.date_naive()) {
-            Ok(())
-        } else {
-            Err(format!(
-                "The time {at} is not plausible; check the phone's date and time."
-            ))
-        }
-    };
-    match change {
-        Change::AdvanceVisit { at, .. }
-        | Change::KeepPromise { at, .. }
-        | Change::AcknowledgePriorities { at, .. } => time_ok(at)?,
-        Change::AddPromise { due_on, .. } if !crate::plausible_date(*due_on) => {
+    for (what, at) in instants(change) {
+        time_ok(what, at)?;
+    }
+    if let Change::AddPromise { due_on, .. } = change {
+        if !crate::plausible_date(*due_on) {
             return Err(format!(
                 "The due date {due_on} is out of range; give a date between the years 2000 and 2200."
-            ))
+            ));
         }
-        _ => {}
     }
     match change {
         Change::AddVisitNote { body, .. } => text_ok("note", body, MAX_NOTE_CHARS),
@@ -295,8 +291,13 @@ pub fn validate(change: &Change) -> Result<(), String> {
             skip_reason,
             ..
         } => match skip_reason.as_deref().map(str::trim) {
-            Some(r) if !r.is_empty() => Ok(()),
+            Some(r) if !r.is_empty() => text_ok("reason for skipping", r, MAX_SKIP_REASON),
             _ => Err("Say why the visit was skipped.".into()),
+        },
+        Change::AdvanceVisit { skip_reason, .. } => match skip_reason {
+            // Kept with the visit even when it was not skipped, so it is checked the same.
+            Some(r) => crate::text::check_text("The reason for skipping", r),
+            None => Ok(()),
         },
         Change::EditCustomer { field, value, .. } => {
             let mut draft = crate::CustomerDraft {
@@ -309,9 +310,51 @@ pub fn validate(change: &Change) -> Result<(), String> {
             }
             draft.validate().map(|_| ())
         }
-        Change::AdvanceVisit { .. }
-        | Change::KeepPromise { .. }
-        | Change::AcknowledgePriorities { .. } => Ok(()),
+        Change::KeepPromise { .. } | Change::AcknowledgePriorities { .. } => Ok(()),
+    }
+}
+
+/// The longest reason for skipping a visit.
+pub const MAX_SKIP_REASON: usize = 500;
+
+/// Every instant a change carries, named for the message. No catch-all arm: a new kind with a
+/// time must say here which of its fields are times, so none escapes the check.
+fn instants(change: &Change) -> Vec<(&'static str, DateTime<Utc>)> {
+    match change {
+        Change::AdvanceVisit { at, .. } => vec![("at", *at)],
+        Change::KeepPromise { at, .. } => vec![("at", *at)],
+        Change::AcknowledgePriorities { at, .. } => vec![("at", *at)],
+        Change::AddVisitNote { .. }
+        | Change::AddPriority { .. }
+        | Change::AddPromise { .. }
+        | Change::EditCustomer { .. } => vec![],
+    }
+}
+
+/// A time before 2000 (or after 2200) is a phone whose clock was reset or a broken client; one
+/// in the future is believed only up to the server's clock (see the store), since the write
+/// itself is real.
+fn time_ok(what: &str, at: DateTime<Utc>) -> Result<(), String> {
+    if crate::plausible_date(at.date_naive()) {
+        Ok(())
+    } else {
+        Err(format!(
+            "The time {at} ({what}) is not plausible; check the phone's date and time."
+        ))
+    }
+}
+
+/// A person's text: not empty, not too long, no control characters (see [`crate::text`]).
+fn text_ok(what: &str, text: &str, max: usize) -> Result<(), String> {
+    let len = text.trim().chars().count();
+    if len == 0 {
+        Err(format!("The {what} is empty."))
+    } else if len > max {
+        Err(format!(
+            "The {what} is {len} characters long; the limit is {max}."
+        ))
+    } else {
+        crate::text::check_text(&format!("The {what}"), text)
     }
 }
 
@@ -340,6 +383,26 @@ mod tests {
         let json = serde_json::to_value(&r).unwrap();
         assert_eq!(json["outcome"], "rejected");
         assert_eq!(json["reason"], "x");
+    }
+
+    #[test]
+    fn a_mutation_made_before_2000_is_refused_whatever_its_kind() {
+        let change = Change::AddVisitNote {
+            note_id: Uuid::nil(),
+            visit_id: Uuid::nil(),
+            body: "Checked all stations".into(),
+        };
+        let at = |t: &str| Mutation {
+            id: Uuid::nil(),
+            seq: 1,
+            made_at: t.parse().unwrap(),
+            change: change.clone(),
+        };
+        assert_eq!(validate_mutation(&at("2026-11-22T08:00:00Z")), Ok(()));
+        assert_eq!(
+            validate_mutation(&at("1999-12-31T23:59:59Z")),
+            Err("The time 1999-12-31 23:59:59 UTC (made_at) is not plausible; check the phone's date and time.".into())
+        );
     }
 
     #[test]
@@ -388,15 +451,33 @@ mod tests {
             (advance(VisitStatus::Skipped, Some("Gate locked")), Ok(())),
             (
                 arrived_at("1970-01-01T00:00:00Z".parse().unwrap()),
-                Err("The time 1970-01-01 00:00:00 UTC is not plausible; check the phone's date and time."),
+                Err("The time 1970-01-01 00:00:00 UTC (at) is not plausible; check the phone's date and time."),
             ),
             (
                 promise_due(NaiveDate::from_ymd_opt(1850, 1, 1).unwrap()),
                 Err("The due date 1850-01-01 is out of range; give a date between the years 2000 and 2200."),
             ),
             (promise_due(NaiveDate::from_ymd_opt(2026, 12, 1).unwrap()), Ok(())),
+            (note("Line one\r\nLine two\tend"), Ok(())),
+            (
+                note("Gate\0code"),
+                Err("The note contains an invisible control character (NUL, U+0000) at character 5; \
+                     delete it (it usually comes from pasting out of another app) and try again."),
+            ),
+            (
+                advance(VisitStatus::Skipped, Some("Dog\u{1b} loose")),
+                Err("The reason for skipping contains an invisible control character (escape, U+001B) at character 4; \
+                     delete it (it usually comes from pasting out of another app) and try again."),
+            ),
         ];
         for (change, expected) in cases {
+            let mutation = Mutation {
+                id: Uuid::nil(),
+                seq: 1,
+                made_at: morning,
+                change: change.clone(),
+            };
+            assert_eq!(validate_mutation(&mutation), validate(&change));
             assert_eq!(
                 validate(&change),
                 expected.map_err(String::from),

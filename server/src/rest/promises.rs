@@ -142,7 +142,9 @@ pub async fn close(
         .filter(|r| !r.is_empty());
     match (close.status, &reason) {
         (PromiseStatus::Kept, _) => {}
-        (PromiseStatus::Dropped, Some(_)) => {}
+        (PromiseStatus::Dropped, Some(reason)) => {
+            domain::text::check_text("The reason", reason).map_err(ApiError::BadRequest)?
+        }
         (PromiseStatus::Dropped, None) => {
             return Err(ApiError::BadRequest(
                 "Say why the promise was dropped (reason).".into(),

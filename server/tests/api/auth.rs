@@ -1,5 +1,8 @@
 use crate::helpers::*;
-use chrono::Utc;
+use chrono::{Duration, Utc};
+use reqwest::Client;
+use std::net::IpAddr;
+use std::time::Instant;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn health_check_answers_ok() {
@@ -95,9 +98,11 @@ async fn a_wrong_password_and_an_unknown_email_get_the_same_clear_message() {
 async fn many_failed_logins_lock_the_account_for_a_while() {
     for app in spawn_apps(true).await {
         eprintln!("backend: {}", app.backend);
+        // Failures from this client's address (the tests connect from 127.0.0.1).
         for _ in 0..10 {
+            let now = Utc::now();
             app.store
-                .record_login_failure(OFFICE, Utc::now())
+                .record_login_attempt(OFFICE, "127.0.0.1", now, now - Duration::hours(1))
                 .await
                 .unwrap();
         }
@@ -205,5 +210,431 @@ async fn the_create_admin_command_makes_an_admin_who_can_log_in() {
         );
         let me = json(app.call(&c, "auth/me", &[]).await, 200).await;
         assert_eq!(me["role"], "admin");
+    }
+}
+
+/// A browser-like client connecting from another local address (all of 127.0.0.0/8 is this
+/// machine), as a person elsewhere would.
+fn client_from(addr: &str) -> Client {
+    Client::builder()
+        .timeout(ANSWER_WITHIN)
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .local_address(addr.parse::<IpAddr>().unwrap())
+        .build()
+        .unwrap()
+}
+
+async fn login_with_next(app: &TestApp, c: &Client, next: &str) -> reqwest::Response {
+    let form = [
+        ("email", OFFICE),
+        ("password", store::demo::DEMO_PASSWORD),
+        ("next", next),
+    ];
+    app.call(c, "auth/login", &form).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn after_login_next_never_leads_off_the_site_or_breaks_the_answer() {
+    for app in spawn_apps(true).await {
+        eprintln!("backend: {}", app.backend);
+        // What `/login?next=…` hands the form, already decoded: a tab (browsers drop it, and
+        // `//evil.example` is another site), a DEL (cannot go into a Location header), and
+        // the plain ways out.
+        let payloads = [
+            "/\t/evil.example/x",
+            "/\r\n/evil.example/x",
+            "/customers\u{7f}",
+            "//evil.example",
+            "/\\evil.example",
+            "https://evil.example",
+        ];
+        for next in payloads {
+            let res = login_with_next(&app, &client(), next).await;
+            assert!(
+                res.status().is_success() || res.status().is_redirection(),
+                "{next:?}: {}",
+                res.status()
+            );
+            assert_eq!(res.headers()["location"], "/customers", "{next:?}");
+        }
+        let res = login_with_next(&app, &client(), "/customers?q=gift").await;
+        assert_eq!(res.headers()["location"], "/customers?q=gift");
+
+        // The gate sends a person to log in with only a safe `next`.
+        let res = client()
+            .get(app.url("/customers?q=gift"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            res.headers()["location"],
+            "/login?next=/customers%3Fq%3Dgift"
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn failures_from_one_address_lock_that_address_and_not_the_account() {
+    for app in spawn_apps(true).await {
+        eprintln!("backend: {}", app.backend);
+        // A browser the office manager logged in on before the attack.
+        let known = client();
+        let res = app.login(&known, OFFICE, store::demo::DEMO_PASSWORD).await;
+        assert!(res.status().is_success() || res.status().is_redirection());
+
+        let attacker = client_from("127.0.0.1");
+        for _ in 0..10 {
+            let res = app.login(&attacker, OFFICE, "a guess").await;
+            assert_eq!(res.status().as_u16(), 422);
+        }
+        // That address is locked, even with the right password.
+        let res = app
+            .login(&attacker, OFFICE, store::demo::DEMO_PASSWORD)
+            .await;
+        let body = json(res, 429).await;
+        assert!(
+            message(&body).contains("Too many failed attempts"),
+            "{body}"
+        );
+        let res = app.login(&attacker, SAM, store::demo::DEMO_PASSWORD).await;
+        assert_eq!(res.status().as_u16(), 429, "for every account");
+
+        // The real user elsewhere still logs in, and so does their known browser on the
+        // attacker's own network.
+        let elsewhere = client_from("127.0.0.2");
+        let res = app
+            .login(&elsewhere, OFFICE, store::demo::DEMO_PASSWORD)
+            .await;
+        assert!(
+            res.status().is_redirection() || res.status().is_success(),
+            "{}",
+            res.status()
+        );
+        let res = app.login(&known, OFFICE, store::demo::DEMO_PASSWORD).await;
+        assert!(
+            res.status().is_redirection() || res.status().is_success(),
+            "{}",
+            res.status()
+        );
+
+        // Failures from many addresses lock the account for browsers it never used, but not
+        // for one its owner logged in on before.
+        let sams_phone = client_from("127.0.0.4");
+        let res = app
+            .login(&sams_phone, SAM, store::demo::DEMO_PASSWORD)
+            .await;
+        assert!(res.status().is_redirection() || res.status().is_success());
+        let now = Utc::now();
+        for i in 0..20 {
+            let from = format!("192.0.2.{i}");
+            app.store
+                .record_login_attempt(SAM, &from, now, now - Duration::hours(1))
+                .await
+                .unwrap();
+        }
+        let stranger = client_from("127.0.0.3");
+        let res = app.login(&stranger, SAM, store::demo::DEMO_PASSWORD).await;
+        assert_eq!(res.status().as_u16(), 429);
+        let res = app
+            .login(&sams_phone, SAM, store::demo::DEMO_PASSWORD)
+            .await;
+        let status = res.status();
+        assert!(status.is_redirection() || status.is_success(), "{status}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn failed_logins_keep_no_email_that_is_no_account_and_old_ones_go() {
+    for app in spawn_apps(true).await {
+        eprintln!("backend: {}", app.backend);
+        let long_ago = Utc::now() - Duration::days(2);
+        app.store
+            .record_login_failure(OFFICE, long_ago)
+            .await
+            .unwrap();
+        let c = client();
+        for email in ["nobody@example.com", "x@y", "NOBODY@example.com"] {
+            let res = app.login(&c, email, "a guess").await;
+            assert_eq!(res.status().as_u16(), 422);
+        }
+        let since = long_ago - Duration::days(1);
+        for email in ["nobody@example.com", "x@y"] {
+            assert_eq!(
+                app.store.login_failures_since(email, since).await.unwrap(),
+                0
+            );
+        }
+        // A real account's failure is kept, and the one from two days ago is gone.
+        let res = app.login(&c, OFFICE, "a guess").await;
+        assert_eq!(res.status().as_u16(), 422);
+        assert_eq!(
+            app.store.login_failures_since(OFFICE, since).await.unwrap(),
+            1
+        );
+        // The made-up emails' failures count for the address, but carry no email.
+        assert_eq!(
+            failure_emails(&app).await,
+            [None, None, None, Some(OFFICE.to_string())]
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_first_visitors_make_exactly_one_admin() {
+    for app in spawn_apps(false).await {
+        eprintln!("backend: {}", app.backend);
+        let mut attempts = tokio::task::JoinSet::new();
+        for i in 0..8 {
+            let url = app.url("/api/auth/setup");
+            attempts.spawn(async move {
+                let email = format!("first{i}@example.com");
+                let form = [
+                    ("name", "First Visitor"),
+                    ("email", email.as_str()),
+                    ("password", "a long passphrase"),
+                ];
+                let res = client()
+                    .post(url)
+                    .header("accept", "application/json")
+                    .form(&form)
+                    .send()
+                    .await
+                    .unwrap();
+                let status = res.status();
+                (status, res.text().await.unwrap())
+            });
+        }
+        let answers = attempts.join_all().await;
+        let made = answers
+            .iter()
+            .filter(|(s, _)| s.is_success() || s.is_redirection())
+            .count();
+        assert_eq!(made, 1, "{answers:?}");
+        for (status, body) in answers.iter().filter(|(s, _)| s.is_client_error()) {
+            assert_eq!(status.as_u16(), 403);
+            assert!(body.contains("already has an admin"), "{body}");
+        }
+        assert_eq!(app.store.user_count().await.unwrap(), 1);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn api_errors_are_json_also_for_a_wrong_method_or_address() {
+    for app in spawn_apps(true).await {
+        eprintln!("backend: {}", app.backend);
+        let sam = app.login_as(SAM).await;
+        let res = sam.get(app.url("/api/v1/sync/push")).send().await.unwrap();
+        assert_eq!(res.headers()["allow"], "POST");
+        let body = json(res, 405).await;
+        let error = body["error"].as_str().unwrap();
+        assert!(error.contains("GET") && error.contains("POST"), "{error}");
+
+        let res = sam.get(app.url("/api/v1/nope")).send().await.unwrap();
+        let body = json(res, 404).await;
+        assert!(body["error"]
+            .as_str()
+            .unwrap()
+            .contains("no such API address"));
+    }
+}
+
+/// The email of every stored login failure, oldest first, read straight from the database.
+async fn failure_emails(app: &TestApp) -> Vec<Option<String>> {
+    let sql = "SELECT email FROM login_failures ORDER BY id";
+    if app.backend == "sqlite" {
+        let pool = sqlx::SqlitePool::connect(app.db_url()).await.unwrap();
+        sqlx::query_scalar(sql).fetch_all(&pool).await.unwrap()
+    } else {
+        let pool = sqlx::PgPool::connect(app.db_url()).await.unwrap();
+        sqlx::query_scalar(sql).fetch_all(&pool).await.unwrap()
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn real_and_made_up_emails_are_slowed_and_locked_alike() {
+    const FAKE: &str = "nobody@example.com";
+    for app in spawn_apps(true).await {
+        eprintln!("backend: {}", app.backend);
+        let since = Utc::now() - Duration::hours(1);
+        // From a fresh address each, the fourth wrong try waits as long for a made-up email
+        // as for a real one (three failures before it: 400 ms), with the same answer.
+        let mut answers = vec![];
+        for (email, from) in [(OFFICE, "127.0.0.21"), (FAKE, "127.0.0.22")] {
+            let c = client_from(from);
+            for _ in 0..3 {
+                let res = app.login(&c, email, "a guess").await;
+                assert_eq!(res.status().as_u16(), 422, "{email}");
+            }
+            let started = Instant::now();
+            let res = app.login(&c, email, "a guess").await;
+            let took = started.elapsed();
+            answers.push(json(res, 422).await);
+            assert!(
+                took >= std::time::Duration::from_millis(400),
+                "{email}: {took:?}"
+            );
+            let failures = app.store.client_login_failures_since(from, since).await;
+            assert_eq!(failures.unwrap(), 4, "{email}");
+        }
+        assert_eq!(answers[0], answers[1]);
+
+        // Ten failures from one address, spread over both: both are then refused alike.
+        let c = client_from("127.0.0.23");
+        for i in 0..10 {
+            let email = if i % 2 == 0 { OFFICE } else { FAKE };
+            let res = app.login(&c, email, "a guess").await;
+            assert_eq!(res.status().as_u16(), 422, "try {i}, {email}");
+        }
+        let real = json(app.login(&c, OFFICE, store::demo::DEMO_PASSWORD).await, 429).await;
+        let made_up = json(app.login(&c, FAKE, "a guess").await, 429).await;
+        assert_eq!(real, made_up);
+
+        // No row holds the made-up email: 4 + 5 of them carry none, the rest the account's.
+        let emails = failure_emails(&app).await;
+        assert_eq!(
+            emails.iter().filter(|e| e.is_none()).count(),
+            9,
+            "{emails:?}"
+        );
+        assert!(emails.iter().flatten().all(|e| e == OFFICE), "{emails:?}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn guesses_sent_at_once_count_before_any_is_answered() {
+    for app in spawn_apps(true).await {
+        eprintln!("backend: {}", app.backend);
+        let mut guesses = tokio::task::JoinSet::new();
+        for i in 0..15 {
+            let url = app.url("/api/auth/login");
+            guesses.spawn(async move {
+                let password = format!("guess number {i}");
+                let form = [("email", OFFICE), ("password", password.as_str())];
+                let res = client()
+                    .post(url)
+                    .header("accept", "application/json")
+                    .form(&form)
+                    .send()
+                    .await
+                    .unwrap();
+                let status = res.status().as_u16();
+                (status, res.text().await.unwrap())
+            });
+        }
+        let answers = guesses.join_all().await;
+        let checked = answers.iter().filter(|(s, _)| *s == 422).count();
+        let refused: Vec<_> = answers.iter().filter(|(s, _)| *s == 429).collect();
+        assert!(checked <= 10, "{answers:?}");
+        assert_eq!(checked + refused.len(), 15, "{answers:?}");
+        for (_, body) in refused {
+            assert!(body.contains("Too many failed attempts"), "{body}");
+        }
+        // Only the checked guesses stay counted as failures.
+        let since = Utc::now() - Duration::hours(1);
+        let failures = app.store.client_login_failures_since("127.0.0.1", since);
+        assert_eq!(failures.await.unwrap(), checked as i64);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_new_password_makes_every_known_device_a_stranger_again() {
+    for app in spawn_apps(true).await {
+        eprintln!("backend: {}", app.backend);
+        let known = client_from("127.0.0.5");
+        let res = app.login(&known, OFFICE, store::demo::DEMO_PASSWORD).await;
+        assert!(res.status().is_success() || res.status().is_redirection());
+        // Failures from many addresses lock the account for every browser but this one.
+        let now = Utc::now();
+        for i in 0..20 {
+            let from = format!("192.0.2.{i}");
+            app.store
+                .record_login_attempt(OFFICE, &from, now, now - Duration::hours(1))
+                .await
+                .unwrap();
+        }
+        let stranger = client_from("127.0.0.6");
+        let res = app
+            .login(&stranger, OFFICE, store::demo::DEMO_PASSWORD)
+            .await;
+        assert_eq!(res.status().as_u16(), 429);
+        let res = app.login(&known, OFFICE, store::demo::DEMO_PASSWORD).await;
+        let status = res.status();
+        assert!(status.is_success() || status.is_redirection(), "{status}");
+
+        // The password is reset: the browser's cookie no longer makes it known.
+        let (user, _) = app.store.find_login(OFFICE).await.unwrap().unwrap();
+        let new_password = "a brand new passphrase";
+        let hash = store::password::hash_password(new_password);
+        app.store.set_password(user.id, &hash).await.unwrap();
+        let res = app.login(&known, OFFICE, new_password).await;
+        let body = json(res, 429).await;
+        assert!(
+            message(&body).contains("Too many failed attempts"),
+            "{body}"
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_device_key_is_stored_once_and_never_replaced() {
+    for app in spawn_apps(false).await {
+        eprintln!("backend: {}", app.backend);
+        // Instances making the key at once all end up signing with the same one.
+        let mut makers = tokio::task::JoinSet::new();
+        for i in 0..8 {
+            let store = app.store.clone();
+            makers.spawn(async move {
+                let candidate = format!("key {i}");
+                store
+                    .setting_or_insert("login_device_key", &candidate)
+                    .await
+                    .unwrap()
+            });
+        }
+        let keys = makers.join_all().await;
+        assert!(keys.iter().all(|k| *k == keys[0]), "{keys:?}");
+        let later = app.store.setting_or_insert("login_device_key", "another");
+        assert_eq!(later.await.unwrap(), keys[0]);
+        let stored = app.store.setting("login_device_key").await.unwrap();
+        assert_eq!(stored.as_ref(), Some(&keys[0]));
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_first_admin_name_and_email_must_be_plain_text() {
+    for app in spawn_apps(false).await {
+        eprintln!("backend: {}", app.backend);
+        let c = client();
+        let long_email = format!("{}@example.com", "a".repeat(200));
+        for (name, email, says) in [
+            (
+                "Ada\0Owner",
+                "ada@example.com",
+                "The name contains an invisible control",
+            ),
+            (
+                "Ada",
+                "ada\0@example.com",
+                "The email contains an invisible control",
+            ),
+            ("Ada", long_email.as_str(), "longer than 200 characters"),
+        ] {
+            let form = [
+                ("name", name),
+                ("email", email),
+                ("password", "a long passphrase"),
+            ];
+            let res = app.call(&c, "auth/setup", &form).await;
+            let body = json(res, 422).await;
+            assert!(message(&body).contains(says), "{name:?} {email:?}: {body}");
+
+            let cli =
+                server::setup::create_admin(app.store.as_ref(), email, name, "a long passphrase")
+                    .await;
+            let error = cli.unwrap_err().to_string();
+            assert!(error.contains(says), "{name:?} {email:?}: {error}");
+        }
+        assert_eq!(app.store.user_count().await.unwrap(), 0);
     }
 }

@@ -232,15 +232,26 @@ async fn every_page_arrives_whole_when_many_load_at_once() {
             loads.spawn(async move {
                 let res = who
                     .get(url)
-                    .timeout(std::time::Duration::from_secs(30))
                     .send()
                     .await
                     .unwrap();
                 assert_eq!(res.status().as_u16(), 200, "{path}");
-                let html = res
-                    .text()
-                    .await
-                    .unwrap_or_else(|e| panic!("round {round}: {path} did not arrive whole: {e}"));
+                // Read chunk by chunk, so a stalled stream shows where it stopped.
+                let mut res = res;
+                let mut html = Vec::new();
+                loop {
+                    let next = tokio::time::timeout(std::time::Duration::from_secs(25), res.chunk());
+                    match next.await {
+                        Ok(Ok(Some(chunk))) => html.extend_from_slice(&chunk),
+                        Ok(Ok(None)) => break,
+                        outcome => {
+                            let text = String::from_utf8_lossy(&html);
+                            let tail: String = text.chars().rev().take(600).collect::<Vec<_>>().into_iter().rev().collect();
+                            panic!("round {round}: {path} did not arrive whole ({outcome:?}, {} bytes); it stopped after: {tail}", html.len());
+                        }
+                    }
+                }
+                let html = String::from_utf8_lossy(&html);
                 assert!(html.contains("</html>"), "{path}");
             });
         }

@@ -86,6 +86,11 @@ impl TestApp {
         }
     }
 
+    /// The database this instance runs on, for tests that must write what no endpoint can.
+    pub fn db_url(&self) -> &str {
+        &self.db_url
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.base, path)
     }

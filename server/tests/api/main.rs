@@ -6,6 +6,7 @@ mod bad_input;
 mod calendar;
 mod client;
 mod customers;
+mod headers;
 mod helpers;
 mod interop;
 mod office;
@@ -15,3 +16,5 @@ mod sessions;
 #[path = "../support/mod.rs"]
 mod support;
 mod sync;
+mod taint;
+mod text_rule;

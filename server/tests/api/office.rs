@@ -330,7 +330,7 @@ async fn a_callback_is_due_by_the_cutoff_and_counts_as_overdue_once_late() {
         for p in open {
             if !app
                 .store
-                .technician_serves(jake_id, p.customer_id)
+                .technician_serves(jake_id, p.customer_id, chrono::Utc::now().date_naive())
                 .await
                 .unwrap()
             {

@@ -103,9 +103,14 @@ async fn an_admin_signs_out_a_lost_phone_which_must_log_in_again_to_sync() {
         assert!(row(&list, phone_id)["signed_out"].is_string());
         assert!(row(&list, laptop_id)["signed_out"].is_null());
 
-        // Found again: Sam logs in on it, and it syncs as before.
+        // Whoever has it cannot bring it back by logging in: it stays out until an admin
+        // allows it again.
         let res = app.login(&phone, SAM, store::demo::DEMO_PASSWORD).await;
         assert!(res.status().is_success() || res.status().is_redirection());
+        assert_eq!(push_status(&app, &phone, phone_id).await, 403);
+        assert_eq!(pull_status(&app, &phone, phone_id).await, 403);
+        // Found again: an admin allows it, and it syncs as before.
+        json(app.call(&admin, "devices/allow", &[("id", &id)]).await, 200).await;
         assert_eq!(push_status(&app, &phone, phone_id).await, 200);
         let list = devices(&app, &admin).await;
         assert!(row(&list, phone_id)["signed_out"].is_null());
@@ -264,5 +269,141 @@ async fn a_request_from_another_site_cannot_change_data() {
             "behind a proxy: {}",
             res.status()
         );
+    }
+}
+
+async fn push_answer(
+    app: &TestApp,
+    c: &Client,
+    device: Uuid,
+    mutations: Vec<domain::sync::Mutation>,
+) -> (u16, serde_json::Value) {
+    let body = PushRequest {
+        device_id: device,
+        mutations,
+    };
+    let res = c
+        .post(app.url("/api/v1/sync/push"))
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    let status = res.status().as_u16();
+    (status, res.json().await.unwrap_or_default())
+}
+
+/// A note for Sam's visit to Dorothy today, as the phone would send it.
+fn a_note(visit: Uuid) -> domain::sync::Mutation {
+    domain::sync::Mutation {
+        id: new_id(),
+        seq: 1,
+        made_at: Utc::now(),
+        change: crate::sync::note(visit, "written on a lost phone"),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_signed_out_device_is_refused_whatever_session_it_carries() {
+    for app in spawn_apps(true).await {
+        eprintln!("backend: {}", app.backend);
+        let sam = crate::sync::Device::of(&app, SAM).await;
+        let visit = crate::sync::dorothys_visit_today(&app, &sam).await;
+        let phone = browser(&app, SAM, PHONE_AGENT).await;
+        let (a, b) = (new_id(), new_id());
+        // One session syncs as device A, then as device B: its link moves to B.
+        assert_eq!(pull_status(&app, &phone, a).await, 200);
+        assert_eq!(pull_status(&app, &phone, b).await, 200);
+
+        let admin = app.login_as(ADMIN).await;
+        let id = a.to_string();
+        json(
+            app.call(&admin, "devices/revoke", &[("id", &id)]).await,
+            200,
+        )
+        .await;
+        // The session that was ever on A is over, whichever device it names now.
+        assert_eq!(pull_status(&app, &phone, b).await, 401);
+        assert_eq!(push_status(&app, &phone, b).await, 401);
+
+        // A new login on the lost phone does not bring device A back, and its push changes
+        // nothing.
+        let res = app.login(&phone, SAM, store::demo::DEMO_PASSWORD).await;
+        assert!(res.status().is_success() || res.status().is_redirection());
+        let before = snapshot(&app).await;
+        let (status, body) = push_answer(&app, &phone, a, vec![a_note(visit)]).await;
+        assert_eq!(status, 403, "{body}");
+        let error = body["error"].as_str().unwrap_or_default();
+        assert!(
+            error.contains("signed this device out") && error.contains("Ask an admin"),
+            "{body}"
+        );
+        assert_eq!(pull_status(&app, &phone, a).await, 403);
+        assert_eq!(
+            snapshot(&app).await,
+            before,
+            "the refused push wrote nothing"
+        );
+        // The same login syncing as another device is not affected.
+        assert_eq!(pull_status(&app, &phone, new_id()).await, 200);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn forwarded_headers_are_believed_only_from_a_configured_proxy() {
+    let dbs = store::test_db::TestDb::all().await;
+    for (db, other_db) in dbs.into_iter().zip(store::test_db::TestDb::all().await) {
+        let plain = spawn_configured(db, true, |_| {}).await;
+        let proxied = spawn_configured(other_db, true, |c| c.trusted_proxy = true).await;
+        for (app, trusted) in [(&plain, false), (&proxied, true)] {
+            eprintln!("backend: {}, trusted proxy: {trusted}", app.backend);
+            let office = app.login_as(OFFICE).await;
+            // An old browser's cross-site form (no Sec-Fetch-Site) with a forged
+            // X-Forwarded-Host that matches its own Origin.
+            let res = office
+                .post(app.url("/api/customers/save"))
+                .header("accept", "application/json")
+                .header("origin", "https://evil.example")
+                .header("x-forwarded-host", "evil.example")
+                .form(&[
+                    ("id", ""),
+                    ("name", "Forged Host Customer"),
+                    ("contact_name", ""),
+                    ("address", ""),
+                    ("phone", ""),
+                    ("email", ""),
+                    ("access_notes", ""),
+                ])
+                .send()
+                .await
+                .unwrap();
+            if trusted {
+                assert!(res.status().is_success(), "{}", res.status());
+            } else {
+                let body = json(res, 403).await;
+                assert!(body["error"]
+                    .as_str()
+                    .unwrap()
+                    .contains("Another website tried to change data"));
+            }
+
+            // The calendar link names this server unless a trusted proxy says otherwise.
+            let sam = app.login_as(SAM).await;
+            let res = sam
+                .post(app.url("/api/calendar/new"))
+                .header("accept", "application/json")
+                .header("x-forwarded-host", "evil.example")
+                .header("x-forwarded-proto", "https")
+                .send()
+                .await
+                .unwrap();
+            let link = json(res, 200).await;
+            let link = link.as_str().unwrap();
+            let expected = if trusted {
+                "https://evil.example/".to_string()
+            } else {
+                format!("{}/", app.base)
+            };
+            assert!(link.starts_with(&expected), "{link}");
+        }
     }
 }

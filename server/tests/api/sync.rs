@@ -8,14 +8,14 @@ use reqwest::Client;
 use uuid::Uuid;
 
 /// A simulated phone: its own device id and mutation counter, the real wire types.
-struct Device {
+pub(crate) struct Device {
     id: Uuid,
     seq: i64,
-    client: Client,
+    pub(crate) client: Client,
 }
 
 impl Device {
-    async fn of(app: &TestApp, email: &str) -> Device {
+    pub(crate) async fn of(app: &TestApp, email: &str) -> Device {
         Device {
             id: new_id(),
             seq: 0,
@@ -23,7 +23,7 @@ impl Device {
         }
     }
 
-    fn mutation(&mut self, change: Change) -> Mutation {
+    pub(crate) fn mutation(&mut self, change: Change) -> Mutation {
         self.seq += 1;
         Mutation {
             id: new_id(),
@@ -33,7 +33,7 @@ impl Device {
         }
     }
 
-    async fn push(&self, app: &TestApp, mutations: &[Mutation]) -> Vec<Outcome> {
+    pub(crate) async fn push(&self, app: &TestApp, mutations: &[Mutation]) -> Vec<Outcome> {
         let body = PushRequest {
             device_id: self.id,
             mutations: mutations.to_vec(),
@@ -50,7 +50,7 @@ impl Device {
         answer.results.into_iter().map(|r| r.outcome).collect()
     }
 
-    async fn pull(&self, app: &TestApp, cursor: i64, limit: usize) -> PullResponse {
+    pub(crate) async fn pull(&self, app: &TestApp, cursor: i64, limit: usize) -> PullResponse {
         let url = app.url(&format!("/api/v1/sync/pull?cursor={cursor}&limit={limit}"));
         let res = self.client.get(url).send().await.unwrap();
         assert_eq!(res.status().as_u16(), 200);
@@ -77,7 +77,7 @@ impl Device {
     }
 }
 
-fn note(visit_id: Uuid, body: &str) -> Change {
+pub(crate) fn note(visit_id: Uuid, body: &str) -> Change {
     Change::AddVisitNote {
         note_id: new_id(),
         visit_id,
@@ -86,7 +86,7 @@ fn note(visit_id: Uuid, body: &str) -> Change {
 }
 
 /// Sam's visit to Dorothy today, from his first pull.
-async fn dorothys_visit_today(app: &TestApp, sam: &Device) -> Uuid {
+pub(crate) async fn dorothys_visit_today(app: &TestApp, sam: &Device) -> Uuid {
     let page = sam.pull(app, 0, 5000).await;
     let dorothy = page
         .customers
@@ -873,5 +873,233 @@ async fn a_visit_given_to_a_technician_brings_its_customers_older_priorities() {
         assert!(pages
             .iter()
             .any(|p| p.customers.iter().any(|c| c.phone == "(555) 010-4242")));
+    }
+}
+
+/// The first visit in a technician's pull that is not at this customer, with its customer.
+fn another_visit(page: &PullResponse, not_at: Uuid) -> (Uuid, Uuid) {
+    let v = page
+        .visits
+        .iter()
+        .find(|v| v.customer_id != not_at)
+        .expect("a visit elsewhere");
+    (v.id, v.customer_id)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_new_record_reusing_another_records_id_is_rejected_and_writes_nothing() {
+    for app in spawn_apps(true).await {
+        eprintln!("backend: {}", app.backend);
+        let mut sam = Device::of(&app, SAM).await;
+        let visit = dorothys_visit_today(&app, &sam).await;
+        let sams_page = sam.pull(&app, 0, 5000).await;
+        let dorothy = sams_page
+            .visits
+            .iter()
+            .find(|v| v.id == visit)
+            .unwrap()
+            .customer_id;
+        let (note_id, priority_id, promise_id) = (new_id(), new_id(), new_id());
+        let due_on = Utc::now().date_naive() + Duration::days(3);
+        let sams = [
+            sam.mutation(Change::AddVisitNote {
+                note_id,
+                visit_id: visit,
+                body: "Two stations chewed.".into(),
+            }),
+            sam.mutation(Change::AddPriority {
+                priority_id,
+                customer_id: dorothy,
+                text: "Quiet during opening hours".into(),
+                pinned: false,
+            }),
+            sam.mutation(Change::AddPromise {
+                promise_id,
+                customer_id: dorothy,
+                visit_id: None,
+                text: "Bring the spare lid".into(),
+                due_on,
+            }),
+        ];
+        assert_eq!(
+            sam.push(&app, &sams).await,
+            [Outcome::Applied, Outcome::Applied, Outcome::Applied]
+        );
+
+        // Priya's phone (faulty, or hostile) makes new records of her own with Sam's ids.
+        let mut priya = Device::of(&app, PRIYA).await;
+        let (her_visit, her_customer) = another_visit(&priya.pull(&app, 0, 5000).await, dorothy);
+        let clashes = [
+            priya.mutation(Change::AddVisitNote {
+                note_id,
+                visit_id: her_visit,
+                body: "Not Sam's note".into(),
+            }),
+            priya.mutation(Change::AddPriority {
+                priority_id,
+                customer_id: her_customer,
+                text: "Not Sam's priority".into(),
+                pinned: true,
+            }),
+            priya.mutation(Change::AddPromise {
+                promise_id,
+                customer_id: her_customer,
+                visit_id: None,
+                text: "Not Sam's promise".into(),
+                due_on,
+            }),
+        ];
+        for outcome in priya.push(&app, &clashes).await {
+            let Outcome::Rejected { reason } = outcome else {
+                panic!("a clash was answered {outcome:?}");
+            };
+            assert!(
+                reason.starts_with("Another record already has this id"),
+                "{reason}"
+            );
+        }
+        // Nothing of hers anywhere: not on Dorothy's timeline, not on her customer's.
+        let office = app.login_as(OFFICE).await;
+        for customer in [dorothy, her_customer] {
+            let page = app
+                .call(&office, "customers/get", &[("id", &customer.to_string())])
+                .await
+                .text()
+                .await
+                .unwrap();
+            assert!(page.contains("\"id\""), "{page}");
+            assert!(!page.contains("Not Sam's"), "{customer}: {page}");
+        }
+
+        // The same record sent again by a new mutation (an app that re-recorded it) is harmless.
+        let again = sam.mutation(Change::AddVisitNote {
+            note_id,
+            visit_id: visit,
+            body: "Two stations chewed.".into(),
+        });
+        assert_eq!(sam.push(&app, &[again]).await, [Outcome::Duplicate]);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_mutation_made_before_2000_is_rejected_whatever_its_kind() {
+    for app in spawn_apps(true).await {
+        eprintln!("backend: {}", app.backend);
+        let mut sam = Device::of(&app, SAM).await;
+        let visit = dorothys_visit_today(&app, &sam).await;
+        let mut reset = sam.mutation(note(visit, "Written on a phone whose clock was reset."));
+        reset.made_at = "1999-12-31T23:00:00Z".parse().unwrap();
+        let Outcome::Rejected { reason } = &sam.push(&app, &[reset]).await[0] else {
+            panic!("a note made in 1999 was accepted");
+        };
+        assert_eq!(
+            reason,
+            "The time 1999-12-31 23:00:00 UTC (made_at) is not plausible; check the phone's date and time."
+        );
+        assert!(sam.pull(&app, 0, 5000).await.notes.is_empty());
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_technician_serves_a_customer_through_a_visit_in_their_window_not_an_old_one() {
+    for app in spawn_apps(true).await {
+        eprintln!("backend: {}", app.backend);
+        let office = app.login_as(OFFICE).await;
+        let saved = app
+            .call(
+                &office,
+                "customers/save",
+                &[
+                    ("id", ""),
+                    ("name", "Quayside Laundry"),
+                    ("contact_name", ""),
+                    ("address", ""),
+                    ("phone", ""),
+                    ("email", ""),
+                    ("access_notes", ""),
+                ],
+            )
+            .await;
+        assert!(saved.status().is_success() || saved.status().is_redirection());
+        let found = app
+            .store
+            .list_customers(&store::CustomerFilter {
+                search: "Quayside".into(),
+                limit: 5,
+                ..Default::default()
+            })
+            .await
+            .unwrap();
+        let laundry = found[0].id;
+        let today = Utc::now().date_naive();
+        let sam_id = app.store.find_login(SAM).await.unwrap().unwrap().0.id;
+        let priya = priya_id(&app).await;
+        // Sam was there a month ago (the only tie he has); Priya goes tomorrow.
+        for (technician, day) in [
+            (sam_id, today - Duration::days(30)),
+            (priya, today + Duration::days(1)),
+        ] {
+            let visit = store::NewVisit {
+                id: new_id(),
+                plan: None,
+                created_by: None,
+                customer_id: laundry,
+                technician_id: Some(technician),
+                scheduled_on: day,
+                window_start: None,
+                window_end: None,
+                position: 0,
+                status: VisitStatus::Scheduled,
+                arrived_at: None,
+                departed_at: None,
+                skip_reason: None,
+            };
+            app.store.create_visit(visit, Utc::now()).await.unwrap();
+        }
+        for (email, may) in [(SAM, false), (PRIYA, true)] {
+            let mut phone = Device::of(&app, email).await;
+            let page = app
+                .call(
+                    &phone.client,
+                    "customers/get",
+                    &[("id", &laundry.to_string())],
+                )
+                .await;
+            let status = page.status().as_u16();
+            assert_eq!(
+                status == 200,
+                may,
+                "{email} opens the customer page: {status}"
+            );
+            let listed = json(
+                app.call(&phone.client, "customers/list", &[("search", "Quayside")])
+                    .await,
+                200,
+            )
+            .await;
+            assert_eq!(
+                listed.as_array().unwrap().len(),
+                usize::from(may),
+                "{email}"
+            );
+            let priority = phone.mutation(Change::AddPriority {
+                priority_id: new_id(),
+                customer_id: laundry,
+                text: "Collect before noon".into(),
+                pinned: false,
+            });
+            let outcome = phone.push(&app, &[priority]).await.remove(0);
+            if may {
+                assert_eq!(outcome, Outcome::Applied, "{email}");
+            } else {
+                assert_eq!(
+                    outcome,
+                    Outcome::Rejected {
+                        reason: "This customer is not on your route; ask the office.".into()
+                    },
+                    "{email}"
+                );
+            }
+        }
     }
 }

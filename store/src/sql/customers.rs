@@ -3,7 +3,7 @@ use super::{like_pattern, next_version, Backend};
 use super::{q, Db};
 use crate::{CustomerFilter, Customers, StoreError, StoreResult};
 use async_trait::async_trait;
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use domain::sync::CustomerField;
 use domain::{Customer, CustomerDraft, CustomerSummary};
 use sqlx::Transaction;
@@ -13,9 +13,17 @@ pub(super) const CUSTOMER_COLUMNS: &str =
     "id, name, contact_name, address, phone, email, access_notes, \
      assigned_technician_id, backup_technician_id, created_at, updated_at, version";
 
-/// A technician serves a customer they are assigned to, back up, or have a visit with.
-pub(super) const SERVED_BY: &str = "(c.assigned_technician_id = ?1 OR c.backup_technician_id = ?1
-     OR EXISTS (SELECT 1 FROM visits v WHERE v.customer_id = c.id AND v.technician_id = ?1))";
+/// A technician (?1) serves a customer (`c`) they are assigned to or back up, or have a visit
+/// with in their window (?2 to ?3, from `domain::sync::window`): the same visits that bring the
+/// customer to their phone. A visit long past gives no access: the customer's history is the
+/// office's to read, not every technician's who once stood in the shop.
+pub(super) fn served_by() -> String {
+    format!(
+        "(c.assigned_technician_id = ?1 OR c.backup_technician_id = ?1
+          OR EXISTS (SELECT 1 FROM visits v WHERE v.customer_id = c.id AND {}))",
+        super::pull::IN_WINDOW
+    )
+}
 
 fn change<'a>(action: &'a str, customer: &Customer, detail: String) -> Entry<'a> {
     Entry {
@@ -53,10 +61,14 @@ fn changed_fields(before: &Customer, after: &Customer) -> String {
 impl Customers for Backend {
     async fn list_customers(&self, filter: &CustomerFilter) -> StoreResult<Vec<CustomerSummary>> {
         let served = if filter.served_by.is_some() {
-            SERVED_BY
+            served_by()
         } else {
-            "?1 IS NULL"
+            "(?1 IS NULL AND ?2 IS NULL AND ?3 IS NULL)".to_string()
         };
+        let technician = filter.served_by.map(|(id, _)| id);
+        let window = filter
+            .served_by
+            .map(|(_, today)| domain::sync::window(today));
         let sql = format!(
             "SELECT c.id, c.name, c.address, c.phone, u.name AS assigned_technician_name,
                 (SELECT p.text FROM priorities p
@@ -64,15 +76,17 @@ impl Customers for Backend {
                  ORDER BY p.pinned DESC, p.heard_at DESC LIMIT 1) AS top_priority
              FROM customers c LEFT JOIN users u ON u.id = c.assigned_technician_id
              WHERE {served}
-               AND (?2 = '%%' OR lower(c.name) LIKE lower(?2) ESCAPE '\\'
-                    OR lower(c.contact_name) LIKE lower(?2) ESCAPE '\\'
-                    OR lower(c.address) LIKE lower(?2) ESCAPE '\\' OR c.phone LIKE ?2 ESCAPE '\\')
+               AND (?4 = '%%' OR lower(c.name) LIKE lower(?4) ESCAPE '\\'
+                    OR lower(c.contact_name) LIKE lower(?4) ESCAPE '\\'
+                    OR lower(c.address) LIKE lower(?4) ESCAPE '\\' OR c.phone LIKE ?4 ESCAPE '\\')
              ORDER BY lower(c.name), c.id
-             LIMIT ?3"
+             LIMIT ?5"
         );
         let limit = if filter.limit > 0 { filter.limit } else { 500 };
         Ok(sqlx::query_as(q(&sql))
-            .bind(filter.served_by)
+            .bind(technician)
+            .bind(window.map(|(from, _)| from))
+            .bind(window.map(|(_, to)| to))
             .bind(like_pattern(filter.search.trim()))
             .bind(limit)
             .fetch_all(&self.pool)
@@ -307,11 +321,20 @@ impl Customers for Backend {
         Ok(())
     }
 
-    async fn technician_serves(&self, technician_id: Uuid, customer_id: Uuid) -> StoreResult<bool> {
+    async fn technician_serves(
+        &self,
+        technician_id: Uuid,
+        customer_id: Uuid,
+        today: NaiveDate,
+    ) -> StoreResult<bool> {
+        let (from, to) = domain::sync::window(today);
         let (serves,): (bool,) = sqlx::query_as(q(&format!(
-            "SELECT EXISTS (SELECT 1 FROM customers c WHERE c.id = ?2 AND {SERVED_BY})"
+            "SELECT EXISTS (SELECT 1 FROM customers c WHERE c.id = ?4 AND {})",
+            served_by()
         )))
         .bind(technician_id)
+        .bind(from)
+        .bind(to)
         .bind(customer_id)
         .fetch_one(&self.pool)
         .await?;

@@ -1,9 +1,10 @@
 //! The devices that sync, and signing one out.
 //!
 //! A device is known from its first sync. Each sync links the session it used to the device
-//! (`sessions.device_id`), so signing a device out revokes exactly the sessions on it: the
-//! phone's next request is refused and it asks its owner to log in again. Its unsynced
-//! changes stay in its outbox and go up after that login.
+//! (`sessions.device_id`, the latest, and `device_sessions`, every link ever made), so signing
+//! a device out revokes every session that was ever on it, also one that later synced under
+//! another device id. A signed-out device is refused whatever session it brings, until an
+//! admin allows it again; its unsynced changes stay in its outbox until then.
 
 use super::audit::{self, Entry};
 use super::Backend;
@@ -46,18 +47,21 @@ impl Devices for Backend {
                     .into(),
             ));
         }
-        // A signed-out device syncs again once someone logs in on it: with a live session
-        // made after the sign-out. (A request already under way with the old session must
-        // not switch it back on.)
-        sqlx::query(q("UPDATE devices SET last_seen_at = ?,
-                revoked_at = CASE WHEN revoked_at < (SELECT created_at FROM sessions
-                    WHERE token_hash = ? AND revoked_at IS NULL) THEN NULL ELSE revoked_at END
-             WHERE id = ?"))
-        .bind(at)
-        .bind(session_hash)
-        .bind(device_id)
-        .execute(&mut *tx)
-        .await?;
+        // A signed-out device stays out whatever session it brings: a fresh login on a lost
+        // phone must not switch it back on. Nothing is recorded (the transaction is dropped).
+        let (revoked,): (Option<DateTime<Utc>>,) =
+            sqlx::query_as(q("SELECT revoked_at FROM devices WHERE id = ?"))
+                .bind(device_id)
+                .fetch_one(&mut *tx)
+                .await?;
+        if revoked.is_some() {
+            return Err(StoreError::Refused(SIGNED_OUT.into()));
+        }
+        sqlx::query(q("UPDATE devices SET last_seen_at = ? WHERE id = ?"))
+            .bind(at)
+            .bind(device_id)
+            .execute(&mut *tx)
+            .await?;
         link_session(&mut tx, device_id, session_hash, at).await?;
         tx.commit().await?;
         Ok(())
@@ -86,10 +90,12 @@ impl Devices for Backend {
         if revoked.rows_affected() == 0 {
             return Err(StoreError::NotFound("device"));
         }
-        sqlx::query(q(
-            "UPDATE sessions SET revoked_at = ? WHERE device_id = ? AND revoked_at IS NULL",
-        ))
+        // Every session that ever synced as this device, wherever it synced since.
+        sqlx::query(q("UPDATE sessions SET revoked_at = ?
+             WHERE revoked_at IS NULL AND (device_id = ? OR token_hash IN
+                 (SELECT token_hash FROM device_sessions WHERE device_id = ?))"))
         .bind(at)
+        .bind(device_id)
         .bind(device_id)
         .execute(&mut *tx)
         .await?;
@@ -104,9 +110,37 @@ impl Devices for Backend {
         tx.commit().await?;
         Ok(())
     }
+
+    async fn allow_device(&self, device_id: Uuid, by: Uuid, at: DateTime<Utc>) -> StoreResult<()> {
+        let mut tx = self.pool.begin().await?;
+        // Its old sessions stay revoked: whoever has the phone must log in on it again.
+        let allowed = sqlx::query(q("UPDATE devices SET revoked_at = NULL WHERE id = ?"))
+            .bind(device_id)
+            .execute(&mut *tx)
+            .await?;
+        if allowed.rows_affected() == 0 {
+            return Err(StoreError::NotFound("device"));
+        }
+        let entry = Entry {
+            entity: "device",
+            entity_id: device_id,
+            customer_id: None,
+            action: "allowed again",
+            detail: String::new(),
+        };
+        audit::record(&mut tx, entry, Some(by), at).await?;
+        tx.commit().await?;
+        Ok(())
+    }
 }
 
-/// Notes that this session is on this device (and when it was last used).
+/// What a signed-out device is told on every sync, until an admin allows it again.
+const SIGNED_OUT: &str = "An admin signed this device out of Rapport, so it cannot sync. \
+     Ask an admin to allow it again on the Devices page, then log in on it again; the changes \
+     it has not synced yet stay on it until then.";
+
+/// Notes that this session is on this device (and when it was last used), keeping every link
+/// ever made so that signing the device out finds the session even after it moved on.
 async fn link_session(
     tx: &mut Transaction<'_, Db>,
     device_id: Uuid,
@@ -119,6 +153,18 @@ async fn link_session(
     .bind(device_id)
     .bind(at)
     .bind(session_hash)
+    .execute(&mut **tx)
+    .await?;
+    if session_hash.is_empty() {
+        return Ok(());
+    }
+    sqlx::query(q(
+        "INSERT INTO device_sessions (device_id, token_hash, linked_at)
+         VALUES (?, ?, ?) ON CONFLICT (device_id, token_hash) DO NOTHING",
+    ))
+    .bind(device_id)
+    .bind(session_hash)
+    .bind(at)
     .execute(&mut **tx)
     .await?;
     Ok(())

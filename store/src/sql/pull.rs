@@ -19,6 +19,10 @@ use uuid::Uuid;
 
 type Tx<'c> = sqlx::Transaction<'c, Db>;
 
+/// A visit `v` of technician ?1 in their window, ?2 to ?3 (`domain::sync::window`): what puts
+/// a customer in a technician's scope, for the pull and for access (`customers::served_by`).
+pub(super) const IN_WINDOW: &str = "v.technician_id = ?1 AND v.scheduled_on BETWEEN ?2 AND ?3";
+
 /// Rows after the cursor (?4) in the caller's scope, in version order. For a technician: rows
 /// of the customers with one of their visits in the window (?1 technician, ?2 from, ?3 to),
 /// found through that technician's visits. The `+` keeps both planners off the version index,
@@ -28,8 +32,7 @@ type Tx<'c> = sqlx::Transaction<'c, Db>;
 fn in_scope(scope: &PullScope, customer: &str, version: &str) -> String {
     if scope.technician_id.is_some() {
         format!(
-            "{customer} IN (SELECT v.customer_id FROM visits v
-                WHERE v.technician_id = ?1 AND v.scheduled_on BETWEEN ?2 AND ?3)
+            "{customer} IN (SELECT v.customer_id FROM visits v WHERE {IN_WINDOW})
              AND +{version} > ?4 ORDER BY +{version}"
         )
     } else {
@@ -62,8 +65,8 @@ pub async fn pull(
         fetch,
         &if scope.technician_id.is_some() {
             format!(
-                "SELECT {VISIT} FROM visits WHERE technician_id = ?1
-                 AND scheduled_on BETWEEN ?2 AND ?3 AND +version > ?4 ORDER BY +version LIMIT ?5"
+                "SELECT {VISIT} FROM visits v WHERE {IN_WINDOW}
+                 AND +version > ?4 ORDER BY +version LIMIT ?5"
             )
         } else {
             format!(

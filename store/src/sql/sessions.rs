@@ -88,4 +88,79 @@ impl Sessions for Backend {
             .await?;
         Ok(())
     }
+
+    async fn record_login_attempt(
+        &self,
+        email: &str,
+        client: &str,
+        at: DateTime<Utc>,
+        forget_before: DateTime<Utc>,
+    ) -> StoreResult<i64> {
+        // Old failures no longer count for anything: dropping them keeps the table as small
+        // as the attempts of the last window.
+        sqlx::query(q("DELETE FROM login_failures WHERE failed_at < ?"))
+            .bind(forget_before)
+            .execute(&self.pool)
+            .await?;
+        // Committed on its own (no transaction), so that every attempt counted after this
+        // one sees it. The email only if it is an account's: no made-up address is stored.
+        let (id,): (i64,) =
+            sqlx::query_as(q("INSERT INTO login_failures (email, client, failed_at)
+             VALUES ((SELECT email FROM users WHERE email = ? AND disabled_at IS NULL), ?, ?)
+             RETURNING id"))
+            .bind(email.trim().to_lowercase())
+            .bind(client)
+            .bind(at)
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(id)
+    }
+
+    async fn forget_login_attempt(&self, id: i64) -> StoreResult<()> {
+        sqlx::query(q("DELETE FROM login_failures WHERE id = ?"))
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn client_login_failures_since(
+        &self,
+        client: &str,
+        since: DateTime<Utc>,
+    ) -> StoreResult<i64> {
+        let times: Vec<(DateTime<Utc>,)> = sqlx::query_as(q(
+            "SELECT failed_at FROM login_failures WHERE client = ? ORDER BY id DESC LIMIT 100",
+        ))
+        .bind(client)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(times.iter().filter(|(t,)| *t >= since).count() as i64)
+    }
+
+    async fn clear_client_login_failures(&self, email: &str, client: &str) -> StoreResult<()> {
+        sqlx::query(q(
+            "DELETE FROM login_failures WHERE email = ? AND client = ?",
+        ))
+        .bind(email.trim().to_lowercase())
+        .bind(client)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn setting_or_insert(&self, key: &str, value: &str) -> StoreResult<String> {
+        sqlx::query(q(
+            "INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING",
+        ))
+        .bind(key)
+        .bind(value)
+        .execute(&self.pool)
+        .await?;
+        let (stored,): (String,) = sqlx::query_as(q("SELECT value FROM settings WHERE key = ?"))
+            .bind(key)
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(stored)
+    }
 }

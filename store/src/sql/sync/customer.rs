@@ -1,0 +1,143 @@
+//! Pushed changes to customers: field edits and new priorities.
+
+use super::super::customers::{stamp_field, CUSTOMER_COLUMNS};
+use super::super::priorities::record_event;
+use super::visit::ID_TAKEN;
+use super::{q, rejected, serves, Backend, Ctx, Tx, NOT_YOURS};
+use crate::StoreResult;
+use domain::sync::{judge_edit, CustomerField, EditVerdict, FieldStamp, FieldWrite, Outcome};
+use domain::{new_id, Customer};
+use uuid::Uuid;
+
+pub(super) struct FieldEdit<'a> {
+    pub seq: i64,
+    pub customer_id: Uuid,
+    pub field: CustomerField,
+    pub value: &'a str,
+    pub base_version: i64,
+}
+
+/// Applies a field edit made on the device's copy of the customer, unless the field changed on
+/// the server after that copy: then nothing is overwritten and both values are recorded.
+pub(super) async fn edit(
+    tx: &mut Tx<'_>,
+    ctx: &Ctx<'_>,
+    mutation_id: Uuid,
+    edit: FieldEdit<'_>,
+) -> StoreResult<Outcome> {
+    if !serves(tx, ctx, edit.customer_id).await? {
+        return Ok(rejected(NOT_YOURS));
+    }
+    let customer: Option<Customer> = sqlx::query_as(q(&format!(
+        "SELECT {CUSTOMER_COLUMNS} FROM customers WHERE id = ?"
+    )))
+    .bind(edit.customer_id)
+    .fetch_optional(&mut **tx)
+    .await?;
+    let Some(mut customer) = customer else {
+        return Ok(rejected("That customer no longer exists."));
+    };
+    let stamp: Option<(i64, Option<Uuid>, Option<i64>)> = sqlx::query_as(q(
+        "SELECT version, device_id, device_seq FROM field_versions
+         WHERE entity = 'customer' AND entity_id = ? AND field = ?",
+    ))
+    .bind(edit.customer_id)
+    .bind(edit.field.as_str())
+    .fetch_optional(&mut **tx)
+    .await?;
+    let stamp = stamp.map(|(version, device, seq)| FieldStamp {
+        version,
+        device: device.zip(seq),
+    });
+    let value = edit.value.trim().to_string();
+    let server_value = edit.field.get(&customer).to_string();
+    let write = FieldWrite {
+        base_version: edit.base_version,
+        device_id: ctx.device_id,
+        seq: edit.seq,
+        value: &value,
+    };
+    if judge_edit(stamp, &server_value, write) == EditVerdict::Conflict {
+        sqlx::query(q(
+            "INSERT INTO conflicts (id, entity, entity_id, field, server_value, device_value, user_id, mutation_id, at)
+             VALUES (?, 'customer', ?, ?, ?, ?, ?, ?, ?)",
+        ))
+        .bind(new_id())
+        .bind(edit.customer_id)
+        .bind(edit.field.as_str())
+        .bind(&server_value)
+        .bind(&value)
+        .bind(ctx.user.id)
+        .bind(mutation_id)
+        .bind(ctx.at)
+        .execute(&mut **tx)
+        .await?;
+        let field = edit.field.as_str().to_string();
+        return Ok(Outcome::Conflict {
+            field,
+            server_value,
+            your_value: value,
+        });
+    }
+    edit.field.set(&mut customer, value);
+    sqlx::query(q("UPDATE customers SET phone = ?, access_notes = ?, updated_at = ?, version = ? WHERE id = ?"))
+        .bind(&customer.phone)
+        .bind(&customer.access_notes)
+        .bind(ctx.at)
+        .bind(ctx.version)
+        .bind(edit.customer_id)
+        .execute(&mut **tx)
+        .await?;
+    let writer = Some((ctx.device_id, edit.seq));
+    stamp_field(tx, edit.customer_id, edit.field, ctx.version, writer).await?;
+    Ok(Outcome::Applied)
+}
+
+pub(super) async fn add_priority(
+    tx: &mut Tx<'_>,
+    ctx: &Ctx<'_>,
+    priority_id: Uuid,
+    customer_id: Uuid,
+    text: &str,
+    pinned: bool,
+) -> StoreResult<Outcome> {
+    if !serves(tx, ctx, customer_id).await? {
+        return Ok(rejected(NOT_YOURS));
+    }
+    let text = text.trim();
+    let inserted = sqlx::query(q(
+        "INSERT INTO priorities (id, customer_id, text, pinned, heard_by_id, heard_role, heard_at, version)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING",
+    ))
+    .bind(priority_id)
+    .bind(customer_id)
+    .bind(text)
+    .bind(pinned)
+    .bind(ctx.user.id)
+    .bind(ctx.user.role)
+    .bind(ctx.made_at)
+    .bind(ctx.version)
+    .execute(&mut **tx)
+    .await?;
+    if inserted.rows_affected() == 1 {
+        if let Some(priority) = Backend::priority_in(tx, priority_id).await? {
+            record_event(tx, &priority, "added", ctx.user.id, ctx.made_at).await?;
+        }
+        return Ok(Outcome::Applied);
+    }
+    // The id is taken by another mutation's priority (a re-send never gets here): the same
+    // priority again is harmless, another one is refused (see `visit::add_note`).
+    let (of, said, heard_by): (Uuid, String, Uuid) = sqlx::query_as(q(
+        "SELECT customer_id, text, heard_by_id FROM priorities WHERE id = ?",
+    ))
+    .bind(priority_id)
+    .fetch_one(&mut **tx)
+    .await?;
+    Ok(
+        if (of, said.as_str(), heard_by) == (customer_id, text, ctx.user.id) {
+            Outcome::Duplicate
+        } else {
+            rejected(ID_TAKEN)
+        },
+    )
+}
