@@ -128,6 +128,34 @@ impl TestApp {
     }
 }
 
+/// One page, read as it streams: its status and HTML, or, when the stream stalls for `stall`,
+/// where it stopped. Leptos can, rarely, leave a streamed page unfinished (see
+/// `customers::every_page_arrives_whole_when_many_load_at_once`).
+pub async fn load_page(
+    client: &Client,
+    url: &str,
+    stall: std::time::Duration,
+) -> Result<(reqwest::StatusCode, String), String> {
+    let mut res = client.get(url).send().await.map_err(|e| e.to_string())?;
+    let status = res.status();
+    let mut body = Vec::new();
+    loop {
+        match tokio::time::timeout(stall, res.chunk()).await {
+            Ok(Ok(Some(chunk))) => body.extend_from_slice(&chunk),
+            Ok(Ok(None)) => return Ok((status, String::from_utf8_lossy(&body).into_owned())),
+            stalled => {
+                let text = String::from_utf8_lossy(&body);
+                let tail: Vec<char> = text.chars().rev().take(400).collect::<Vec<_>>();
+                let tail: String = tail.into_iter().rev().collect();
+                return Err(format!(
+                    "{url} stalled ({stalled:?}) after {} bytes, ending: …{tail}",
+                    body.len()
+                ));
+            }
+        }
+    }
+}
+
 /// The body of a response as JSON, with the status checked first.
 pub async fn json(res: Response, status: u16) -> Value {
     assert_eq!(res.status().as_u16(), status, "unexpected status");
