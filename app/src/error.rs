@@ -34,7 +34,7 @@ impl FromServerFnError for AppError {
                 let e = AppError::Invalid(format!("The form could not be read: {m}"));
                 // On the server this is a malformed request: a 422, not the default 500.
                 #[cfg(feature = "ssr")]
-                let e = crate::state::with_status(e);
+                crate::state::set_status(e.status());
                 e
             }
             other => AppError::Transport(other.to_string()),
@@ -63,20 +63,28 @@ impl AppError {
 }
 
 #[cfg(feature = "ssr")]
+impl From<service::ServiceError> for AppError {
+    /// The one place a rule's refusal becomes a server function's error: the answer gets the
+    /// refusal's status here, inside the request.
+    fn from(e: service::ServiceError) -> Self {
+        use service::ServiceError as S;
+        let e = match e {
+            S::Unauthorized => AppError::Unauthorized,
+            S::Forbidden(m) => AppError::Forbidden(m),
+            S::NotFound(m) => AppError::NotFound(m),
+            S::Invalid(m) => AppError::Invalid(m),
+            S::Conflict(m) => AppError::Conflict(m),
+            S::TooManyAttempts(m) => AppError::TooManyAttempts(m),
+            S::Internal => AppError::Internal,
+        };
+        crate::state::set_status(e.status());
+        e
+    }
+}
+
+#[cfg(feature = "ssr")]
 impl From<store::StoreError> for AppError {
     fn from(e: store::StoreError) -> Self {
-        use store::StoreError;
-        // Converted inside a request, so the response gets the matching status.
-        crate::state::with_status(match e {
-            StoreError::NotFound(what) => {
-                AppError::NotFound(format!("That {what} does not exist."))
-            }
-            StoreError::Conflict(m) => AppError::Conflict(m),
-            StoreError::Refused(m) => AppError::Forbidden(m),
-            other => {
-                tracing::error!(error = %other, "store error");
-                AppError::Internal
-            }
-        })
+        service::ServiceError::from(e).into()
     }
 }

@@ -4,6 +4,7 @@
 //! Row mapping for the server's store is behind the `sqlx` feature.
 #![forbid(unsafe_code)]
 
+pub mod board;
 pub mod calendar;
 pub mod continuity;
 pub mod customer;

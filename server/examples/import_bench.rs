@@ -11,7 +11,7 @@
 #[path = "common/mod.rs"]
 mod common;
 
-use app::state::Clock;
+use service::Clock;
 use domain::import::{ImportRequest, ImportResult, Preview};
 use server::{Application, Config};
 use std::time::Instant;

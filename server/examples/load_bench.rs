@@ -12,7 +12,7 @@
 #[path = "common/mod.rs"]
 mod common;
 
-use app::state::Clock;
+use service::Clock;
 use chrono::{Duration as Days, Utc};
 use domain::sync::{Change, Mutation, Outcome, PullResponse, PushRequest, PushResponse};
 use domain::{new_id, CustomerDraft, Role, VisitStatus};

@@ -13,7 +13,7 @@
 #[path = "common/mod.rs"]
 mod common;
 
-use app::state::Clock;
+use service::Clock;
 use chrono::{DateTime, Utc};
 use domain::sync::PullResponse;
 use domain::{new_id, PriorityDraft, Role};

@@ -11,7 +11,7 @@
 #[path = "common/mod.rs"]
 mod common;
 
-use app::state::Clock;
+use service::Clock;
 use chrono::Utc;
 use domain::sync::{Change, Mutation, Outcome, PullResponse, PushRequest, PushResponse};
 use domain::{new_id, VisitStatus};

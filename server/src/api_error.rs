@@ -54,6 +54,22 @@ impl From<store::StoreError> for ApiError {
     }
 }
 
+impl From<service::ServiceError> for ApiError {
+    /// A rule's refusal as the API answers it: what was sent is a 400 here (the office pages
+    /// answer 422), the rest keep their status.
+    fn from(e: service::ServiceError) -> Self {
+        use service::ServiceError as S;
+        match e {
+            S::Unauthorized => ApiError::Unauthorized,
+            S::Forbidden(m) => ApiError::Forbidden(m),
+            S::NotFound(m) => ApiError::NotFound(m),
+            S::Invalid(m) | S::TooManyAttempts(m) => ApiError::BadRequest(m),
+            S::Conflict(m) => ApiError::Conflict(m),
+            S::Internal => ApiError::Internal("see the service error logged above".into()),
+        }
+    }
+}
+
 impl From<QueryRejection> for ApiError {
     fn from(r: QueryRejection) -> Self {
         ApiError::BadRequest(format!("The query string is not valid: {}", r.body_text()))

@@ -1,5 +1,5 @@
 use anyhow::Context;
-use app::state::Clock;
+use service::Clock;
 use clap::Parser;
 use server::config::Command;
 use server::{Application, Config};

@@ -2,7 +2,7 @@
 
 use crate::startup::ServerState;
 use app::auth::{cookie, ClientAddr, SESSION_COOKIE};
-use app::state::CurrentUser;
+use service::CurrentUser;
 use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{header, Method, StatusCode};
 use axum::middleware::Next;

@@ -1,7 +1,7 @@
 //! First-start work: the organisation's time zone, demo data, the first admin.
 
 use anyhow::{bail, Context};
-use app::state::AppState;
+use service::AppState;
 use chrono_tz::Tz;
 use domain::Role;
 use store::password::{check_new_password, hash_password};

@@ -4,7 +4,7 @@ use crate::body_limit::{self, IMPORT_MAX_BYTES, MAX_BODY_BYTES};
 use crate::config::Config;
 use crate::{health, session};
 use anyhow::Context;
-use app::state::{AppState, Clock};
+use service::{AppState, Clock};
 use app::{shell, App};
 use axum::extract::FromRef;
 use axum::response::Response;

@@ -6,7 +6,7 @@
 use crate::api_error::ApiError;
 use crate::session::SessionHash;
 use crate::startup::ServerState;
-use app::state::CurrentUser;
+use service::CurrentUser;
 use axum::body::Bytes;
 use axum::extract::rejection::{BytesRejection, QueryRejection};
 use axum::extract::{Query, State};

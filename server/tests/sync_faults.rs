@@ -18,7 +18,7 @@
 //! alone with `RAPPORT_SYNC_SEED=<seed> RAPPORT_SYNC_CASES=1`. The long run:
 //!   RAPPORT_SYNC_CASES=10000 cargo test --release -p server --test sync_faults -- --nocapture
 
-use app::state::Clock;
+use service::Clock;
 use chrono::{DateTime, Duration, Utc};
 use client::{Engine, MemoryStorage, Transport, TransportError};
 use domain::sync::PushResponse;

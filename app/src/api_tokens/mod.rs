@@ -74,12 +74,12 @@ mod ssr {
         let admin = require_role(&[Role::Admin])?;
         let name = name.trim();
         if name.is_empty() || name.chars().count() > MAX_NAME {
-            return Err(with_status(AppError::Invalid(format!(
+            return Err(AppError::from(ServiceError::Invalid(format!(
                 "Name the token after what will use it (up to {MAX_NAME} characters), e.g. \"Accounts\"."
             ))));
         }
         domain::text::check_text("The token name", name)
-            .map_err(|m| with_status(AppError::Invalid(m)))?;
+            .map_err(ServiceError::Invalid)?;
         let token = format!("{}{}", super::TOKEN_PREFIX, new_session_token());
         state
             .store

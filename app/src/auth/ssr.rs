@@ -2,7 +2,7 @@
 
 use super::{cookie, throttle, ClientAddr};
 use crate::error::AppError;
-use crate::state::{app_state, current_user, with_status, AppState};
+use crate::state::{app_state, current_user, AppState, ServiceError};
 use chrono::Duration;
 use domain::{Role, UserSummary};
 use http::header::{HeaderValue, SET_COOKIE};
@@ -16,7 +16,7 @@ pub async fn login(email: String, password: String, next: String) -> Result<(), 
     let state = app_state()?;
     let email = email.trim().to_lowercase();
     if email.is_empty() || password.is_empty() {
-        return Err(with_status(AppError::Invalid(
+        return Err(AppError::from(ServiceError::Invalid(
             "Enter your email and password.".into(),
         )));
     }
@@ -43,7 +43,7 @@ pub async fn login(email: String, password: String, next: String) -> Result<(), 
     let Some((user, hash)) = check_password(found, password).await? else {
         // The attempt stays recorded as a failure. The same words whether the email or the
         // password was wrong.
-        return Err(with_status(AppError::Invalid(
+        return Err(AppError::from(ServiceError::Invalid(
             "That email and password do not match an account.".into(),
         )));
     };
@@ -139,7 +139,7 @@ pub async fn create_first_admin(
 ) -> Result<(), AppError> {
     let state = app_state()?;
     let already = || {
-        with_status(AppError::Forbidden(
+        AppError::from(ServiceError::Forbidden(
             "This Rapport already has an admin. Log in instead.".into(),
         ))
     };
@@ -148,8 +148,8 @@ pub async fn create_first_admin(
         return Err(already());
     }
     let (name, email) =
-        super::check_admin(&name, &email).map_err(|m| with_status(AppError::Invalid(m)))?;
-    check_new_password(&password).map_err(|m| with_status(AppError::Invalid(m)))?;
+        super::check_admin(&name, &email).map_err(ServiceError::Invalid)?;
+    check_new_password(&password).map_err(ServiceError::Invalid)?;
     let password_hash = tokio::task::spawn_blocking(move || hash_password(&password))
         .await
         .map_err(|_| AppError::Internal)?;

@@ -16,7 +16,7 @@
 
 use super::{cookie, DEVICE_COOKIE};
 use crate::error::AppError;
-use crate::state::{with_status, AppState};
+use crate::state::{AppState, ServiceError};
 use chrono::{DateTime, Duration, Utc};
 use std::net::IpAddr;
 use store::password::{new_session_token, token_hash};
@@ -35,7 +35,7 @@ const DEVICE_KEY: &str = "login_device_key";
 /// What a refused login is told (the same whether the address or the account is locked, so
 /// it does not reveal which accounts exist).
 pub fn too_many() -> AppError {
-    with_status(AppError::TooManyAttempts(format!(
+    AppError::from(ServiceError::TooManyAttempts(format!(
         "Too many failed attempts. Wait {WINDOW_MINUTES} minutes and try again, log in on a \
          device you have used Rapport on before, or ask an admin to reset your password."
     )))

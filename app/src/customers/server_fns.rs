@@ -121,8 +121,7 @@ pub use ssr::progress_times;
 mod ssr {
     use super::{CustomerDetail, TimelineEntry, VisitLine};
     use crate::error::AppError;
-    use crate::state::with_status;
-    use crate::state::*;
+        use crate::state::*;
     use chrono::Duration;
     use domain::{CustomerDraft, Role};
     use std::collections::HashMap;
@@ -130,10 +129,10 @@ mod ssr {
 
     pub async fn customer_detail(raw_id: &str) -> Result<CustomerDetail, AppError> {
         let (state, user) = (app_state()?, require_user()?);
-        let id = parse_id(raw_id, "customer").map_err(with_status)?;
+        let id = parse_id(raw_id, "customer")?;
         require_customer_access(&state, &user, id)
             .await
-            .map_err(with_status)?;
+            ?;
         let customer = state.customer(id).await?;
         let priorities = domain::priority::for_display(state.store.priorities_of(&[id]).await?);
         let users = state.store.list_users(None).await?;
@@ -163,7 +162,7 @@ mod ssr {
             .collect();
         let conflicts = state.store.customer_conflicts(id).await?;
         let can_manage = user.role.sees_all_customers();
-        let continuity = crate::continuity::continuity_of(&state, &customer)
+        let continuity = service::continuity::continuity_of(&state, &customer)
             .await?
             .label(name_of(customer.assigned_technician_id).as_deref());
         let breaks = state
@@ -346,7 +345,7 @@ mod ssr {
             "phone" => true,
             "current" => false,
             other => {
-                return Err(with_status(AppError::Invalid(format!(
+                return Err(AppError::from(ServiceError::Invalid(format!(
                     "{other:?} is not a choice; keep \"current\" or \"phone\"."
                 ))))
             }
@@ -373,7 +372,7 @@ mod ssr {
         let me = require_role(OFFICE_ROLES)?;
         let draft = draft
             .validate()
-            .map_err(|m| with_status(AppError::Invalid(m)))?;
+            .map_err(ServiceError::Invalid)?;
         let now = state.clock.now();
         let customer = if raw_id.trim().is_empty() {
             state
@@ -381,7 +380,7 @@ mod ssr {
                 .create_customer(domain::new_id(), draft, None, Some(me.id), now)
                 .await?
         } else {
-            let id = parse_id(&raw_id, "customer").map_err(with_status)?;
+            let id = parse_id(&raw_id, "customer")?;
             // The version the form was filled from: the store refuses to save over a newer one.
             let expected = version
                 .as_deref()
@@ -398,12 +397,12 @@ mod ssr {
     pub async fn assign(raw_id: &str, assigned: &str, backup: &str) -> Result<(), AppError> {
         let state = app_state()?;
         let me = require_role(OFFICE_ROLES)?;
-        let id = parse_id(raw_id, "customer").map_err(with_status)?;
+        let id = parse_id(raw_id, "customer")?;
         let assigned = state.technician(assigned).await?;
         let backup = state.technician(backup).await?;
         if assigned.is_some() && assigned == backup {
             let msg = "The backup must be someone other than the assigned technician.";
-            return Err(with_status(AppError::Invalid(msg.into())));
+            return Err(AppError::from(ServiceError::Invalid(msg.into())));
         }
         state
             .store

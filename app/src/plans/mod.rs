@@ -91,7 +91,7 @@ mod ssr {
     }
 
     fn invalid(message: impl Into<String>) -> AppError {
-        with_status(AppError::Invalid(message.into()))
+        AppError::from(ServiceError::Invalid(message.into()))
     }
 
     pub async fn save(f: PlanForm) -> Result<String, AppError> {

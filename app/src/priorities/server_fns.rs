@@ -35,65 +35,31 @@ pub async fn retire_priority(id: String) -> Result<Priority, AppError> {
     ssr::retire(&id).await
 }
 
+/// Adapters over `service::priorities`, where the rules are.
 #[cfg(feature = "ssr")]
 mod ssr {
     use crate::error::AppError;
-    use crate::state::*;
+    use crate::state::{app_state, parse_id, require_user};
     use domain::{Priority, PriorityDraft};
-    use store::NewPriority;
+    use service::priorities::{self, PriorityPatch};
 
     pub async fn add(customer_id: &str, draft: PriorityDraft) -> Result<Priority, AppError> {
         let (state, user) = (app_state()?, require_user()?);
         let customer_id = parse_id(customer_id, "customer")?;
-        require_customer_access(&state, &user, customer_id).await?;
-        let draft = draft
-            .validate()
-            .map_err(|m| with_status(AppError::Invalid(m)))?;
-        let new = NewPriority {
-            id: domain::new_id(),
-            customer_id,
-            draft,
-            heard_by_id: user.id,
-            heard_role: user.role,
-            heard_at: state.clock.now(),
-        };
-        Ok(state.store.add_priority(new).await?)
-    }
-
-    /// Loads a priority the user may change, or refuses.
-    async fn editable(
-        state: &AppState,
-        raw_id: &str,
-    ) -> Result<(Priority, domain::UserSummary), AppError> {
-        let user = require_user()?;
-        let id = parse_id(raw_id, "priority")?;
-        let priority = state.store.get_priority(id).await?.ok_or_else(|| {
-            with_status(AppError::NotFound("That priority does not exist.".into()))
-        })?;
-        require_customer_access(state, &user, priority.customer_id).await?;
-        Ok((priority, user))
+        Ok(priorities::add(&state, &user, customer_id, draft).await?)
     }
 
     pub async fn edit(raw_id: &str, draft: PriorityDraft) -> Result<Priority, AppError> {
-        let state = app_state()?;
-        let (priority, user) = editable(&state, raw_id).await?;
-        let draft = draft
-            .validate()
-            .map_err(|m| with_status(AppError::Invalid(m)))?;
-        let now = state.clock.now();
-        Ok(state
-            .store
-            .edit_priority(priority.id, draft, user.id, now)
-            .await?)
+        let (state, user) = (app_state()?, require_user()?);
+        let patch = PriorityPatch {
+            text: Some(draft.text),
+            pinned: Some(draft.pinned),
+        };
+        Ok(priorities::edit(&state, &user, parse_id(raw_id, "priority")?, patch).await?)
     }
 
     pub async fn retire(raw_id: &str) -> Result<Priority, AppError> {
-        let state = app_state()?;
-        let (priority, user) = editable(&state, raw_id).await?;
-        let now = state.clock.now();
-        Ok(state
-            .store
-            .retire_priority(priority.id, user.id, now)
-            .await?)
+        let (state, user) = (app_state()?, require_user()?);
+        Ok(priorities::retire(&state, &user, parse_id(raw_id, "priority")?).await?)
     }
 }

@@ -233,10 +233,10 @@ mod ssr {
         let (state, user) = (app_state()?, require_user()?);
         let customer_id = parse_id(raw_customer, "customer")?;
         require_customer_access(&state, &user, customer_id).await?;
-        let text = validate_text(text).map_err(|m| with_status(AppError::Invalid(m)))?;
+        let text = validate_text(text).map_err(ServiceError::Invalid)?;
         let due_on = parse_date(due_on, "due date")?;
         if due_on < state.today() {
-            return Err(with_status(AppError::Invalid(
+            return Err(AppError::from(ServiceError::Invalid(
                 "The due date is in the past; a promise needs a day still to come.".into(),
             )));
         }
@@ -246,11 +246,11 @@ mod ssr {
             parse_id(raw_owner, "owner")?
         };
         if owner_id != user.id && !user.role.sees_all_customers() {
-            return Err(with_status(AppError::forbidden()));
+            return Err(AppError::from(ServiceError::forbidden()));
         }
         let active = state.store.list_users(None).await?;
         if !active.iter().any(|u| u.id == owner_id) {
-            return Err(with_status(AppError::Invalid(
+            return Err(AppError::from(ServiceError::Invalid(
                 "Choose who owns the promise from the people who work here now.".into(),
             )));
         }
@@ -283,7 +283,7 @@ mod ssr {
             .store
             .get_promise(id)
             .await?
-            .ok_or_else(|| with_status(AppError::NotFound("No promise has that id.".into())))?;
+            .ok_or_else(|| AppError::from(ServiceError::NotFound("No promise has that id.".into())))?;
         require_customer_access(&state, &user, promise.customer_id).await?;
         let (status, reason) = match outcome {
             "kept" => (PromiseStatus::Kept, None),
@@ -291,25 +291,25 @@ mod ssr {
                 // Anyone serving the customer may keep a promise; dropping one is for its
                 // owner or the office.
                 if promise.owner_id != user.id && !user.role.sees_all_customers() {
-                    return Err(with_status(AppError::Forbidden(
+                    return Err(AppError::from(ServiceError::Forbidden(
                         "Only the promise's owner or the office can drop it.".into(),
                     )));
                 }
                 let reason = reason.trim();
                 if reason.is_empty() {
-                    return Err(with_status(AppError::Invalid(
+                    return Err(AppError::from(ServiceError::Invalid(
                         "Say why the promise is dropped.".into(),
                     )));
                 }
                 domain::text::check_text("The reason", reason)
-                    .map_err(|m| with_status(AppError::Invalid(m)))?;
+                    .map_err(ServiceError::Invalid)?;
                 (
                     PromiseStatus::Dropped,
                     Some(reason.chars().take(500).collect()),
                 )
             }
             other => {
-                return Err(with_status(AppError::Invalid(format!(
+                return Err(AppError::from(ServiceError::Invalid(format!(
                     "{other:?} is not an outcome; use kept or dropped."
                 ))))
             }
@@ -328,12 +328,12 @@ mod ssr {
         let customer = state.customer(customer_id).await?;
         let summary = summary.trim();
         if summary.is_empty() || summary.chars().count() > 2000 {
-            return Err(with_status(AppError::Invalid(
+            return Err(AppError::from(ServiceError::Invalid(
                 "Say in a few words (up to 2000 characters) what the call was about.".into(),
             )));
         }
         domain::text::check_text("The call summary", summary)
-            .map_err(|m| with_status(AppError::Invalid(m)))?;
+            .map_err(ServiceError::Invalid)?;
         let promise = if callback {
             let (due_on, due_time) = callback_due(state.local_now(), cutoff(&state).await?);
             Some(NewPromise {
@@ -370,7 +370,7 @@ mod ssr {
         let state = app_state()?;
         require_role(&[Role::Admin])?;
         let time = parse_time(raw, "cutoff")?.ok_or_else(|| {
-            with_status(AppError::Invalid(
+            AppError::from(ServiceError::Invalid(
                 "Give the cutoff as HH:MM, e.g. 17:00.".into(),
             ))
         })?;

@@ -5,7 +5,7 @@
 use super::cells::protect;
 use crate::api_error::ApiError;
 use crate::startup::ServerState;
-use app::state::CurrentUser;
+use service::CurrentUser;
 use axum::extract::{Path, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};

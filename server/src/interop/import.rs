@@ -7,7 +7,7 @@ use super::cells::unprotect;
 use crate::api_error::ApiError;
 use crate::body_limit::IMPORT_PATHS;
 use crate::startup::ServerState;
-use app::state::CurrentUser;
+use service::CurrentUser;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::State;
 use axum::http::StatusCode;

@@ -7,10 +7,10 @@ use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::Json;
-use domain::priority::for_display;
 use domain::{new_id, Customer, CustomerDraft, Priority, PriorityDraft, Role};
+use service::priorities;
 use serde::Deserialize;
-use store::{CustomerFilter, NewPriority};
+use store::CustomerFilter;
 use uuid::Uuid;
 
 const DEFAULT_LIMIT: i64 = 100;
@@ -276,9 +276,9 @@ pub async fn priorities(
     office(user, "read priorities")?;
     let id = id(path, "customer")?;
     let Query(query) = query?;
-    customer(&state, id).await?;
-    let all = state.app.store.priorities_of(&[id]).await?;
-    Ok(Json(if query.retired { all } else { for_display(all) }))
+    Ok(Json(
+        priorities::of_customer(&state.app, id, query.retired).await?,
+    ))
 }
 
 #[derive(Deserialize)]
@@ -298,25 +298,11 @@ pub async fn add_priority(
     let user = office(user, "add priorities")?;
     let customer_id = id(path, "customer")?;
     let new = body(sent)?;
-    customer(&state, customer_id).await?;
     let draft = PriorityDraft {
         text: new.text,
         pinned: new.pinned,
-    }
-    .validate()
-    .map_err(ApiError::BadRequest)?;
-    let priority = state
-        .app
-        .store
-        .add_priority(NewPriority {
-            id: new_id(),
-            customer_id,
-            draft,
-            heard_by_id: user.id,
-            heard_role: user.role,
-            heard_at: state.app.clock.now(),
-        })
-        .await?;
+    };
+    let priority = priorities::add(&state.app, &user, customer_id, draft).await?;
     Ok(created(
         format!("/api/v1/priorities/{}", priority.id),
         priority,
@@ -338,21 +324,9 @@ pub async fn edit_priority(
 ) -> Result<Json<Priority>, ApiError> {
     let user = office(user, "edit priorities")?;
     let id = id(path, "priority")?;
-    let patch = body(sent)?;
-    let store = &state.app.store;
-    let before = store
-        .get_priority(id)
-        .await?
-        .filter(|p| p.retired_at.is_none())
-        .ok_or_else(|| ApiError::NotFound("There is no current priority with that id.".into()))?;
-    let draft = PriorityDraft {
-        text: patch.text.unwrap_or(before.text),
-        pinned: patch.pinned.unwrap_or(before.pinned),
-    }
-    .validate()
-    .map_err(ApiError::BadRequest)?;
-    let now = state.app.clock.now();
-    Ok(Json(store.edit_priority(id, draft, user.id, now).await?))
+    let PriorityPatch { text, pinned } = body(sent)?;
+    let patch = priorities::PriorityPatch { text, pinned };
+    Ok(Json(priorities::edit(&state.app, &user, id, patch).await?))
 }
 
 pub async fn retire_priority(
@@ -362,18 +336,6 @@ pub async fn retire_priority(
 ) -> Result<StatusCode, ApiError> {
     let user = office(user, "retire priorities")?;
     let id = id(path, "priority")?;
-    let store = &state.app.store;
-    let current = store
-        .get_priority(id)
-        .await?
-        .filter(|p| p.retired_at.is_none());
-    if current.is_none() {
-        return Err(ApiError::NotFound(
-            "There is no current priority with that id.".into(),
-        ));
-    }
-    store
-        .retire_priority(id, user.id, state.app.clock.now())
-        .await?;
+    priorities::retire(&state.app, &user, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

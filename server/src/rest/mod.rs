@@ -10,7 +10,7 @@ mod visits;
 
 use crate::api_error::ApiError;
 use crate::startup::ServerState;
-use app::state::CurrentUser;
+use service::CurrentUser;
 use axum::extract::rejection::{JsonRejection, PathRejection};
 use axum::extract::Path;
 use axum::http::StatusCode;

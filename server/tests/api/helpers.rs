@@ -1,4 +1,4 @@
-use app::state::Clock;
+use service::Clock;
 use reqwest::{redirect, Client, Response};
 use serde_json::Value;
 use server::{Application, Config};
