@@ -11,9 +11,9 @@
 #[path = "common/mod.rs"]
 mod common;
 
-use service::Clock;
 use domain::import::{ImportRequest, ImportResult, Preview};
 use server::{Application, Config};
+use service::Clock;
 use std::time::Instant;
 
 #[tokio::main]

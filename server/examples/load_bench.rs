@@ -12,11 +12,11 @@
 #[path = "common/mod.rs"]
 mod common;
 
-use service::Clock;
 use chrono::{Duration as Days, Utc};
 use domain::sync::{Change, Mutation, Outcome, PullResponse, PushRequest, PushResponse};
 use domain::{new_id, CustomerDraft, Role, VisitStatus};
 use server::{Application, Config};
+use service::Clock;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use store::password::{hash_password, new_session_token, token_hash};

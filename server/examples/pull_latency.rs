@@ -13,11 +13,11 @@
 #[path = "common/mod.rs"]
 mod common;
 
-use service::Clock;
 use chrono::{DateTime, Utc};
 use domain::sync::PullResponse;
 use domain::{new_id, PriorityDraft, Role};
 use server::{Application, Config};
+use service::Clock;
 use std::time::{Duration, Instant};
 use store::NewPriority;
 use uuid::Uuid;

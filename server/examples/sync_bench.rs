@@ -11,11 +11,11 @@
 #[path = "common/mod.rs"]
 mod common;
 
-use service::Clock;
 use chrono::Utc;
 use domain::sync::{Change, Mutation, Outcome, PullResponse, PushRequest, PushResponse};
 use domain::{new_id, VisitStatus};
 use server::{Application, Config};
+use service::Clock;
 use std::time::Instant;
 
 #[tokio::main]

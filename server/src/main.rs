@@ -1,8 +1,8 @@
 use anyhow::Context;
-use service::Clock;
 use clap::Parser;
 use server::config::Command;
 use server::{Application, Config};
+use service::Clock;
 use std::io::Read;
 use tracing_subscriber::EnvFilter;
 

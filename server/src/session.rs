@@ -2,12 +2,12 @@
 
 use crate::startup::ServerState;
 use app::auth::{cookie, ClientAddr, SESSION_COOKIE};
-use service::CurrentUser;
 use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{header, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Json;
+use service::CurrentUser;
 use std::net::{IpAddr, SocketAddr};
 use std::sync::atomic::{AtomicBool, Ordering};
 use store::password::token_hash;

@@ -1,9 +1,9 @@
 //! First-start work: the organisation's time zone, demo data, the first admin.
 
 use anyhow::{bail, Context};
-use service::AppState;
 use chrono_tz::Tz;
 use domain::Role;
+use service::AppState;
 use store::password::{check_new_password, hash_password};
 use store::{NewUser, Store};
 

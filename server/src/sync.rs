@@ -6,7 +6,6 @@
 use crate::api_error::ApiError;
 use crate::session::SessionHash;
 use crate::startup::ServerState;
-use service::CurrentUser;
 use axum::body::Bytes;
 use axum::extract::rejection::{BytesRejection, QueryRejection};
 use axum::extract::{Query, State};
@@ -15,6 +14,7 @@ use axum::{Extension, Json};
 use domain::sync::MAX_PUSH_MUTATIONS;
 use domain::sync::{decode_push, MutationResult, PullRequest, PullResponse, PushResponse};
 use domain::Role;
+use service::CurrentUser;
 use store::PullScope;
 
 pub use domain::sync::{WINDOW_DAYS_AHEAD, WINDOW_DAYS_BACK};

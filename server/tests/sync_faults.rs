@@ -18,7 +18,6 @@
 //! alone with `RAPPORT_SYNC_SEED=<seed> RAPPORT_SYNC_CASES=1`. The long run:
 //!   RAPPORT_SYNC_CASES=10000 cargo test --release -p server --test sync_faults -- --nocapture
 
-use service::Clock;
 use chrono::{DateTime, Duration, Utc};
 use client::{Engine, MemoryStorage, Transport, TransportError};
 use domain::sync::PushResponse;
@@ -26,6 +25,7 @@ use domain::sync::{Change, CustomerField, Outcome, PullRequest, PullResponse, Pu
 use domain::visit::{merge_progress, Progress};
 use domain::{new_id, CustomerDraft, PriorityDraft, Role, UserSummary, VisitStatus};
 use server::{Application, Config};
+use service::Clock;
 use std::cell::{Cell, RefCell};
 use std::collections::{BTreeMap, BTreeSet};
 use store::test_db::TestDb;

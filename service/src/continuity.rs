@@ -3,11 +3,11 @@
 use crate::access::{require_role, OFFICE_ROLES};
 use crate::error::ServiceResult;
 use crate::state::AppState;
-use domain::UserSummary;
 use chrono::Duration;
 use domain::continuity::{
     rank_at_risk, AtRisk, Continuity, PastVisit, RiskInputs, CONTINUITY_WINDOW,
 };
+use domain::UserSummary;
 use domain::VisitStatus;
 use std::collections::HashMap;
 use store::{CustomerFilter, PromiseFilter};
@@ -58,8 +58,7 @@ pub async fn at_risk(state: &AppState, user: &UserSummary) -> ServiceResult<Vec<
         history.entry(customer).or_default().push(visit);
     }
     let since = state.clock.now() - Duration::days(RECENT_DAYS);
-    let breaks: HashMap<Uuid, i64> =
-        state.store.break_counts(since).await?.into_iter().collect();
+    let breaks: HashMap<Uuid, i64> = state.store.break_counts(since).await?.into_iter().collect();
     let now = state.local_now();
     let mut overdue: HashMap<Uuid, u32> = HashMap::new();
     let open = state

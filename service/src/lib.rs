@@ -7,9 +7,10 @@
 #![forbid(unsafe_code)]
 
 pub mod access;
+pub mod auth;
 pub mod board;
-pub mod continuity;
 mod clock;
+pub mod continuity;
 pub mod error;
 pub mod parse;
 pub mod priorities;

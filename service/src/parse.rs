@@ -35,7 +35,9 @@ pub fn parse_time(raw: &str, what: &str) -> ServiceResult<Option<NaiveTime>> {
     NaiveTime::parse_from_str(raw, "%H:%M")
         .or_else(|_| NaiveTime::parse_from_str(raw, "%H:%M:%S"))
         .map(Some)
-        .map_err(|_| ServiceError::invalid(format!("{raw:?} is not a time; give the {what} as HH:MM.")))
+        .map_err(|_| {
+            ServiceError::invalid(format!("{raw:?} is not a time; give the {what} as HH:MM."))
+        })
 }
 
 #[cfg(test)]
@@ -53,13 +55,22 @@ mod tests {
             parse_date("2026-03-10", "date").unwrap(),
             NaiveDate::from_ymd_opt(2026, 3, 10).unwrap()
         );
-        assert!(parse_date("1999-12-31", "date").unwrap_err().to_string().contains("2000"));
-        assert!(parse_date("March", "due date").unwrap_err().to_string().contains("YYYY-MM-DD"));
+        assert!(parse_date("1999-12-31", "date")
+            .unwrap_err()
+            .to_string()
+            .contains("2000"));
+        assert!(parse_date("March", "due date")
+            .unwrap_err()
+            .to_string()
+            .contains("YYYY-MM-DD"));
         assert_eq!(parse_time(" ", "time").unwrap(), None);
         assert_eq!(
             parse_time("17:00", "time").unwrap(),
             NaiveTime::from_hms_opt(17, 0, 0)
         );
-        assert!(parse_time("5pm", "time").unwrap_err().to_string().contains("HH:MM"));
+        assert!(parse_time("5pm", "time")
+            .unwrap_err()
+            .to_string()
+            .contains("HH:MM"));
     }
 }

@@ -78,8 +78,7 @@ mod ssr {
                 "Name the token after what will use it (up to {MAX_NAME} characters), e.g. \"Accounts\"."
             ))));
         }
-        domain::text::check_text("The token name", name)
-            .map_err(ServiceError::Invalid)?;
+        domain::text::check_text("The token name", name).map_err(ServiceError::Invalid)?;
         let token = format!("{}{}", super::TOKEN_PREFIX, new_session_token());
         state
             .store

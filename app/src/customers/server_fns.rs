@@ -121,7 +121,7 @@ pub use ssr::progress_times;
 mod ssr {
     use super::{CustomerDetail, TimelineEntry, VisitLine};
     use crate::error::AppError;
-        use crate::state::*;
+    use crate::state::*;
     use chrono::Duration;
     use domain::{CustomerDraft, Role};
     use std::collections::HashMap;
@@ -130,9 +130,7 @@ mod ssr {
     pub async fn customer_detail(raw_id: &str) -> Result<CustomerDetail, AppError> {
         let (state, user) = (app_state()?, require_user()?);
         let id = parse_id(raw_id, "customer")?;
-        require_customer_access(&state, &user, id)
-            .await
-            ?;
+        require_customer_access(&state, &user, id).await?;
         let customer = state.customer(id).await?;
         let priorities = domain::priority::for_display(state.store.priorities_of(&[id]).await?);
         let users = state.store.list_users(None).await?;
@@ -370,9 +368,7 @@ mod ssr {
     ) -> Result<(), AppError> {
         let state = app_state()?;
         let me = require_role(OFFICE_ROLES)?;
-        let draft = draft
-            .validate()
-            .map_err(ServiceError::Invalid)?;
+        let draft = draft.validate().map_err(ServiceError::Invalid)?;
         let now = state.clock.now();
         let customer = if raw_id.trim().is_empty() {
             state

@@ -279,11 +279,9 @@ mod ssr {
     pub async fn close(raw_id: &str, outcome: &str, reason: &str) -> Result<(), AppError> {
         let (state, user) = (app_state()?, require_user()?);
         let id = parse_id(raw_id, "promise")?;
-        let promise = state
-            .store
-            .get_promise(id)
-            .await?
-            .ok_or_else(|| AppError::from(ServiceError::NotFound("No promise has that id.".into())))?;
+        let promise = state.store.get_promise(id).await?.ok_or_else(|| {
+            AppError::from(ServiceError::NotFound("No promise has that id.".into()))
+        })?;
         require_customer_access(&state, &user, promise.customer_id).await?;
         let (status, reason) = match outcome {
             "kept" => (PromiseStatus::Kept, None),
@@ -301,8 +299,7 @@ mod ssr {
                         "Say why the promise is dropped.".into(),
                     )));
                 }
-                domain::text::check_text("The reason", reason)
-                    .map_err(ServiceError::Invalid)?;
+                domain::text::check_text("The reason", reason).map_err(ServiceError::Invalid)?;
                 (
                     PromiseStatus::Dropped,
                     Some(reason.chars().take(500).collect()),
@@ -332,8 +329,7 @@ mod ssr {
                 "Say in a few words (up to 2000 characters) what the call was about.".into(),
             )));
         }
-        domain::text::check_text("The call summary", summary)
-            .map_err(ServiceError::Invalid)?;
+        domain::text::check_text("The call summary", summary).map_err(ServiceError::Invalid)?;
         let promise = if callback {
             let (due_on, due_time) = callback_due(state.local_now(), cutoff(&state).await?);
             Some(NewPromise {

@@ -5,13 +5,13 @@
 use super::cells::protect;
 use crate::api_error::ApiError;
 use crate::startup::ServerState;
-use service::CurrentUser;
 use axum::extract::{Path, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::Extension;
 use domain::import::Field;
 use serde::Serialize;
+use service::CurrentUser;
 use std::collections::HashMap;
 use store::PromiseFilter;
 use uuid::Uuid;

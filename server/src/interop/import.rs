@@ -7,7 +7,6 @@ use super::cells::unprotect;
 use crate::api_error::ApiError;
 use crate::body_limit::IMPORT_PATHS;
 use crate::startup::ServerState;
-use service::CurrentUser;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -17,6 +16,7 @@ use domain::import::{
     ImportResult, Known, Preview, Row, RowPlan,
 };
 use domain::{Role, UserSummary};
+use service::CurrentUser;
 
 /// Rows the preview lists (it counts them all): enough to check a file by eye.
 const ROWS_SHOWN: usize = 500;

@@ -8,8 +8,8 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::Json;
 use domain::{new_id, Customer, CustomerDraft, Priority, PriorityDraft, Role};
-use service::priorities;
 use serde::Deserialize;
+use service::priorities;
 use store::CustomerFilter;
 use uuid::Uuid;
 

@@ -10,7 +10,6 @@ mod visits;
 
 use crate::api_error::ApiError;
 use crate::startup::ServerState;
-use service::CurrentUser;
 use axum::extract::rejection::{JsonRejection, PathRejection};
 use axum::extract::Path;
 use axum::http::StatusCode;
@@ -18,6 +17,7 @@ use axum::routing::{get, patch, post};
 use axum::{Extension, Json, Router};
 use domain::{Role, UserSummary};
 use serde::de::DeserializeOwned;
+use service::CurrentUser;
 use uuid::Uuid;
 
 /// Paths that take an API token: the REST resources, the exports and the import. Pages,

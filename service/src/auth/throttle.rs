@@ -14,9 +14,8 @@
 //! and locked alike for real and made-up emails and the answers do not tell which exist; the
 //! email itself is kept only for an account. The store forgets failures after the window.
 
-use super::{cookie, DEVICE_COOKIE};
-use crate::error::AppError;
-use crate::state::{AppState, ServiceError};
+use crate::error::{ServiceError, ServiceResult};
+use crate::state::AppState;
 use chrono::{DateTime, Duration, Utc};
 use std::net::IpAddr;
 use store::password::{new_session_token, token_hash};
@@ -34,11 +33,11 @@ const DEVICE_KEY: &str = "login_device_key";
 
 /// What a refused login is told (the same whether the address or the account is locked, so
 /// it does not reveal which accounts exist).
-pub fn too_many() -> AppError {
-    AppError::from(ServiceError::TooManyAttempts(format!(
+pub fn too_many() -> ServiceError {
+    ServiceError::TooManyAttempts(format!(
         "Too many failed attempts. Wait {WINDOW_MINUTES} minutes and try again, log in on a \
          device you have used Rapport on before, or ask an admin to reset your password."
-    )))
+    ))
 }
 
 /// The bucket a client's failures count in: an IPv4 address, or an IPv6 /64 (one household or
@@ -76,7 +75,7 @@ pub async fn begin(
     client: &str,
     known_device: bool,
     now: DateTime<Utc>,
-) -> Result<Attempt, AppError> {
+) -> ServiceResult<Attempt> {
     let since = now - Duration::minutes(WINDOW_MINUTES);
     let id = state
         .store
@@ -101,7 +100,7 @@ pub async fn begin(
 }
 
 /// The attempt's password was right: it is no failure.
-pub async fn succeeded(state: &AppState, attempt: Attempt) -> Result<(), AppError> {
+pub async fn succeeded(state: &AppState, attempt: Attempt) -> ServiceResult<()> {
     state.store.forget_login_attempt(attempt.id).await?;
     Ok(())
 }
@@ -120,20 +119,20 @@ pub async fn device_value(
     state: &AppState,
     user: Uuid,
     password_hash: &str,
-) -> Result<String, AppError> {
+) -> ServiceResult<String> {
     let key = device_key(state).await?;
     Ok(format!("{user}.{}", sign(&key, user, password_hash)))
 }
 
-/// Whether the request carries a known-device cookie signed for this user and their current
-/// password hash.
+/// Whether the request's known-device cookie (its value) is signed for this user and their
+/// current password hash.
 pub async fn is_known_device(
     state: &AppState,
-    cookie_header: Option<&str>,
+    device_cookie: Option<&str>,
     user: Uuid,
     password_hash: &str,
-) -> Result<bool, AppError> {
-    let Some(value) = cookie_header.and_then(|h| cookie::find(h, DEVICE_COOKIE)) else {
+) -> ServiceResult<bool> {
+    let Some(value) = device_cookie else {
         return Ok(false);
     };
     let Some((id, signature)) = value.split_once('.') else {
@@ -166,7 +165,7 @@ fn same(a: &[u8], b: &[u8]) -> bool {
 
 /// The installation's signing key, made on first use. Kept in the database, so that every
 /// instance behind a load balancer knows the same devices.
-async fn device_key(state: &AppState) -> Result<String, AppError> {
+async fn device_key(state: &AppState) -> ServiceResult<String> {
     if let Some(key) = state.store.setting(DEVICE_KEY).await? {
         return Ok(key);
     }
