@@ -5,6 +5,7 @@ use crate::{CustomerFilter, Customers, StoreError, StoreResult};
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::sync::CustomerField;
+use domain::customer::DRAFT_FIELDS;
 use domain::{Customer, CustomerDraft, CustomerSummary};
 use sqlx::Transaction;
 use uuid::Uuid;
@@ -37,24 +38,38 @@ fn change<'a>(action: &'a str, customer: &Customer, detail: String) -> Entry<'a>
 
 /// "phone, access notes": which fields an edit changed, for the audit trail.
 fn changed_fields(before: &Customer, after: &Customer) -> String {
-    let fields: [(&str, &str, &str); 6] = [
-        ("name", &before.name, &after.name),
-        ("contact", &before.contact_name, &after.contact_name),
-        ("address", &before.address, &after.address),
-        ("phone", &before.phone, &after.phone),
-        ("email", &before.email, &after.email),
-        ("access notes", &before.access_notes, &after.access_notes),
-    ];
-    let changed: Vec<&str> = fields
-        .iter()
-        .filter(|(_, b, a)| b != a)
-        .map(|(name, ..)| *name)
-        .collect();
+    let changed = CustomerDraft::of(before).changed_fields(&CustomerDraft::of(after));
     if changed.is_empty() {
         "nothing changed".into()
     } else {
         changed.join(", ")
     }
+}
+
+/// `name, contact_name, …`: the draft's columns, from its one description.
+pub(super) fn draft_columns() -> String {
+    let names: Vec<&str> = DRAFT_FIELDS.iter().map(|f| f.name).collect();
+    names.join(", ")
+}
+
+/// `name = ?, contact_name = ?, …`: an UPDATE of every draft field, bound by [`bind_draft`].
+pub(super) fn draft_assignments() -> String {
+    let sets: Vec<String> = DRAFT_FIELDS
+        .iter()
+        .map(|f| format!("{} = ?", f.name))
+        .collect();
+    sets.join(", ")
+}
+
+/// Binds the draft's fields in the order of [`draft_columns`] and [`draft_assignments`].
+pub(super) fn bind_draft<'q, O>(
+    mut query: sqlx::query::QueryAs<'q, Db, O, <Db as sqlx::Database>::Arguments<'q>>,
+    draft: &'q CustomerDraft,
+) -> sqlx::query::QueryAs<'q, Db, O, <Db as sqlx::Database>::Arguments<'q>> {
+    for field in DRAFT_FIELDS {
+        query = query.bind(field.of(draft));
+    }
+    query
 }
 
 #[async_trait]
@@ -159,23 +174,18 @@ impl Customers for Backend {
         if let Some(before) = &before {
             stamp_office_edits(&mut tx, before, &draft, version).await?;
         }
-        let customer = sqlx::query_as(q(&format!(
-            "UPDATE customers SET name = ?, contact_name = ?, address = ?, phone = ?, email = ?,
-                access_notes = ?, updated_at = ?, version = ?
-             WHERE id = ? RETURNING {CUSTOMER_COLUMNS}"
-        )))
-        .bind(&draft.name)
-        .bind(&draft.contact_name)
-        .bind(&draft.address)
-        .bind(&draft.phone)
-        .bind(&draft.email)
-        .bind(&draft.access_notes)
-        .bind(at)
-        .bind(version)
-        .bind(id)
-        .fetch_optional(&mut *tx)
-        .await?
-        .ok_or(StoreError::NotFound("customer"))?;
+        let sql = format!(
+            "UPDATE customers SET {}, updated_at = ?, version = ?
+             WHERE id = ? RETURNING {CUSTOMER_COLUMNS}",
+            draft_assignments()
+        );
+        let customer = bind_draft(sqlx::query_as(q(&sql)), &draft)
+            .bind(at)
+            .bind(version)
+            .bind(id)
+            .fetch_optional(&mut *tx)
+            .await?
+            .ok_or(StoreError::NotFound("customer"))?;
         let customer: Customer = customer;
         let changed = before
             .map(|b| changed_fields(&b, &customer))
@@ -358,26 +368,22 @@ pub(super) async fn insert_customer(
     new: NewCustomer<'_>,
 ) -> Result<Customer, sqlx::Error> {
     let (assigned, backup) = new.technicians;
-    sqlx::query_as(q(&format!(
-        "INSERT INTO customers (id, name, contact_name, address, phone, email, access_notes,
-            assigned_technician_id, backup_technician_id, created_at, updated_at, version)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-         RETURNING {CUSTOMER_COLUMNS}"
-    )))
-    .bind(new.id)
-    .bind(&new.draft.name)
-    .bind(&new.draft.contact_name)
-    .bind(&new.draft.address)
-    .bind(&new.draft.phone)
-    .bind(&new.draft.email)
-    .bind(&new.draft.access_notes)
-    .bind(assigned)
-    .bind(backup)
-    .bind(new.at)
-    .bind(new.at)
-    .bind(new.version)
-    .fetch_one(&mut **tx)
-    .await
+    let sql = format!(
+        "INSERT INTO customers (id, {}, assigned_technician_id, backup_technician_id,
+            created_at, updated_at, version)
+         VALUES (?, {}, ?, ?, ?, ?, ?)
+         RETURNING {CUSTOMER_COLUMNS}",
+        draft_columns(),
+        vec!["?"; DRAFT_FIELDS.len()].join(", ")
+    );
+    bind_draft(sqlx::query_as(q(&sql)).bind(new.id), new.draft)
+        .bind(assigned)
+        .bind(backup)
+        .bind(new.at)
+        .bind(new.at)
+        .bind(new.version)
+        .fetch_one(&mut **tx)
+        .await
 }
 
 /// Fields a phone can also edit remember the version of their last change: stamps those an

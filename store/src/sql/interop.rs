@@ -199,36 +199,27 @@ async fn update(
             before.name
         )));
     }
-    let draft = change.draft.clone().unwrap_or_else(|| CustomerDraft {
-        name: before.name.clone(),
-        contact_name: before.contact_name.clone(),
-        address: before.address.clone(),
-        phone: before.phone.clone(),
-        email: before.email.clone(),
-        access_notes: before.access_notes.clone(),
-    });
+    let draft = change
+        .draft
+        .clone()
+        .unwrap_or_else(|| CustomerDraft::of(&before));
     let (assigned, backup) = change
         .technicians
         .unwrap_or((before.assigned_technician_id, before.backup_technician_id));
     stamp_office_edits(tx, &before, &draft, version).await?;
-    sqlx::query(q(
-        "UPDATE customers SET name = ?, contact_name = ?, address = ?, phone = ?, email = ?,
-            access_notes = ?, assigned_technician_id = ?, backup_technician_id = ?,
+    let sql = format!(
+        "UPDATE customers SET {}, assigned_technician_id = ?, backup_technician_id = ?,
             updated_at = ?, version = ?
-         WHERE id = ?",
-    ))
-    .bind(&draft.name)
-    .bind(&draft.contact_name)
-    .bind(&draft.address)
-    .bind(&draft.phone)
-    .bind(&draft.email)
-    .bind(&draft.access_notes)
-    .bind(assigned)
-    .bind(backup)
-    .bind(at)
-    .bind(version)
-    .bind(change.id)
-    .execute(&mut **tx)
-    .await?;
+         WHERE id = ? RETURNING {CUSTOMER_COLUMNS}",
+        super::customers::draft_assignments()
+    );
+    let _: Customer = super::customers::bind_draft(sqlx::query_as(q(&sql)), &draft)
+        .bind(assigned)
+        .bind(backup)
+        .bind(at)
+        .bind(version)
+        .bind(change.id)
+        .fetch_one(&mut **tx)
+        .await?;
     Ok(imported(change.id, "edited", "imported from a file".into()))
 }
