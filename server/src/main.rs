@@ -66,8 +66,8 @@ async fn run() -> anyhow::Result<()> {
     let url = format!("http://{}", app.address());
     println!("Rapport is running at {url}");
     if demo {
-        println!("Demo logins (password: {}):", store::demo::DEMO_PASSWORD);
-        for (name, email, role) in store::demo::DEMO_USERS {
+        println!("Demo logins (password: {}):", demo::DEMO_PASSWORD);
+        for (name, email, role) in demo::DEMO_USERS {
             println!("  {email:<26} {role:<10} {name}");
         }
     }

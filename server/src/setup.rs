@@ -32,7 +32,7 @@ pub async fn seed_demo_if_empty(app: &AppState) -> anyhow::Result<()> {
         return Ok(());
     }
     tracing::info!("seeding demo data");
-    store::demo::seed(app.store.as_ref(), app.today(), app.clock.now())
+    demo::seed(app.store.as_ref(), app.today(), app.clock.now())
         .await
         .context("seeding demo data")?;
     Ok(())

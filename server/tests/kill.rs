@@ -14,8 +14,8 @@ use std::cell::{Cell, RefCell};
 use std::collections::{BTreeMap, BTreeSet};
 use std::process::Stdio;
 use std::time::Duration;
-use store::test_db::TestDb;
 use support::{answer, seed, session_client};
+use testdb::TestDb;
 use tokio::process::{Child, Command};
 use uuid::Uuid;
 

@@ -28,9 +28,9 @@ use server::{Application, Config};
 use service::Clock;
 use std::cell::{Cell, RefCell};
 use std::collections::{BTreeMap, BTreeSet};
-use store::test_db::TestDb;
 use store::{DynStore, NewPriority};
 use support::{answer, seed, session_client, World};
+use testdb::TestDb;
 use uuid::Uuid;
 
 mod support;

@@ -4,7 +4,7 @@ use chrono::{TimeZone, Utc};
 use domain::{new_id, CustomerDraft, PriorityDraft, Role, UserSummary};
 use service::priorities::{self, PriorityPatch};
 use service::{AppState, Clock, ServiceError};
-use store::test_db::TestDb;
+use testdb::TestDb;
 use store::{DynStore, NewUser};
 
 async fn state(db: &TestDb) -> AppState {

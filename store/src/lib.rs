@@ -9,13 +9,11 @@
 #![allow(clippy::duplicate_mod)]
 
 pub mod copy;
-pub mod demo;
 mod error;
 pub mod password;
 pub mod postgres;
 mod sql_text;
 pub mod sqlite;
-pub mod test_db;
 mod traits;
 
 pub use error::{StoreError, StoreResult};

@@ -2,8 +2,8 @@
 
 use chrono::{Duration, SubsecRound, Utc};
 use domain::{new_id, PriorityDraft, Role};
-use store::test_db::{TestDb, TEST_DATABASE_URL};
 use store::{CustomerFilter, NewPriority, PullScope, StoreError};
+use testdb::{TestDb, TEST_DATABASE_URL};
 
 #[tokio::test]
 async fn a_sqlite_installation_copies_to_postgresql_and_carries_on_there() {
@@ -16,9 +16,7 @@ async fn a_sqlite_installation_copies_to_postgresql_and_carries_on_there() {
     // PostgreSQL keeps microseconds; the app's clock gives no finer (see `Clock`).
     let now = Utc::now().trunc_subsecs(6);
     let today = now.date_naive();
-    store::demo::seed(sqlite.as_ref(), today, now)
-        .await
-        .unwrap();
+    demo::seed(sqlite.as_ref(), today, now).await.unwrap();
     // Something in every sequence-numbered table.
     sqlite
         .record_login_failure("someone@example.com", now)

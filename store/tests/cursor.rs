@@ -10,8 +10,8 @@ use chrono::Utc;
 use common::{customer, user};
 use domain::{new_id, PriorityDraft, Role};
 use std::collections::{HashMap, HashSet};
-use store::test_db::TestDb;
 use store::{NewPriority, PullScope};
+use testdb::TestDb;
 use uuid::Uuid;
 
 const WRITERS: usize = 8;

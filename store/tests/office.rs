@@ -1067,14 +1067,12 @@ async fn the_demo_puts_dorothy_at_the_top_of_the_at_risk_list() {
         eprintln!("backend: {}", t.db.backend);
         let today = d(2026, 3, 10);
         let now = at(10);
-        store::demo::seed(t.store.as_ref(), today, now)
-            .await
-            .unwrap();
+        demo::seed(t.store.as_ref(), today, now).await.unwrap();
 
         let ranked = at_risk(&t.store, today, now).await;
         assert!(ranked.len() > 1, "{ranked:?}");
         let top = &ranked[0];
-        assert_eq!(top.customer_name, store::demo::DOROTHY, "{ranked:#?}");
+        assert_eq!(top.customer_name, demo::DOROTHY, "{ranked:#?}");
         assert!(top.score > ranked[1].score, "Dorothy is clearly first");
         assert_eq!(top.continuity.completed, 10);
         assert_eq!(top.continuity.technicians, 4);

@@ -305,9 +305,7 @@ async fn the_demo_has_dorothy_and_a_route_for_every_technician_today() {
     for t in stores().await {
         eprintln!("backend: {}", t.db.backend);
         let today = NaiveDate::from_ymd_opt(2026, 3, 10).unwrap();
-        store::demo::seed(t.store.as_ref(), today, at(10))
-            .await
-            .unwrap();
+        demo::seed(t.store.as_ref(), today, at(10)).await.unwrap();
 
         let all = t
             .store
@@ -315,11 +313,8 @@ async fn the_demo_has_dorothy_and_a_route_for_every_technician_today() {
             .await
             .unwrap();
         assert!(all.len() >= 40, "{} customers", all.len());
-        let dorothy = all.iter().find(|c| c.name == store::demo::DOROTHY).unwrap();
-        assert_eq!(
-            dorothy.top_priority.as_deref(),
-            Some(store::demo::SAME_TECHNICIAN)
-        );
+        let dorothy = all.iter().find(|c| c.name == demo::DOROTHY).unwrap();
+        assert_eq!(dorothy.top_priority.as_deref(), Some(demo::SAME_TECHNICIAN));
 
         let techs = t.store.list_users(Some(Role::Technician)).await.unwrap();
         assert_eq!(techs.len(), 3);
@@ -340,9 +335,6 @@ async fn the_demo_has_dorothy_and_a_route_for_every_technician_today() {
             .unwrap()
             .unwrap();
         assert_eq!(office.role, Role::Office);
-        assert!(store::password::verify_password(
-            store::demo::DEMO_PASSWORD,
-            &hash
-        ));
+        assert!(store::password::verify_password(demo::DEMO_PASSWORD, &hash));
     }
 }

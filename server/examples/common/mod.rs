@@ -3,7 +3,7 @@
 
 #![allow(dead_code)] // each example uses what it needs
 
-use store::test_db::{TestDb, TEST_DATABASE_URL};
+use testdb::{TestDb, TEST_DATABASE_URL};
 
 /// A fresh, empty database: `sqlite` (a temporary file) or `postgres` (a new database on the
 /// server `TEST_DATABASE_URL` names).
@@ -24,7 +24,7 @@ pub async fn logged_in(base: &str, email: &str) -> anyhow::Result<reqwest::Clien
     let client = reqwest::Client::builder().cookie_store(true).build()?;
     client
         .post(format!("{base}/api/auth/login"))
-        .form(&[("email", email), ("password", store::demo::DEMO_PASSWORD)])
+        .form(&[("email", email), ("password", demo::DEMO_PASSWORD)])
         .send()
         .await?
         .error_for_status()?;

@@ -107,7 +107,7 @@ async fn many_failed_logins_lock_the_account_for_a_while() {
                 .unwrap();
         }
         let c = client();
-        let res = app.login(&c, OFFICE, store::demo::DEMO_PASSWORD).await;
+        let res = app.login(&c, OFFICE, demo::DEMO_PASSWORD).await;
         let body = json(res, 429).await;
         assert!(
             message(&body).contains("Too many failed attempts"),
@@ -121,7 +121,7 @@ async fn login_sets_a_http_only_same_site_cookie_and_logout_revokes_it() {
     for app in spawn_apps(true).await {
         eprintln!("backend: {}", app.backend);
         let c = client();
-        let res = app.login(&c, OFFICE, store::demo::DEMO_PASSWORD).await;
+        let res = app.login(&c, OFFICE, demo::DEMO_PASSWORD).await;
         let cookie = res.headers()["set-cookie"].to_str().unwrap().to_string();
         assert!(cookie.starts_with("rapport_session="));
         assert!(
@@ -228,7 +228,7 @@ fn client_from(addr: &str) -> Client {
 async fn login_with_next(app: &TestApp, c: &Client, next: &str) -> reqwest::Response {
     let form = [
         ("email", OFFICE),
-        ("password", store::demo::DEMO_PASSWORD),
+        ("password", demo::DEMO_PASSWORD),
         ("next", next),
     ];
     app.call(c, "auth/login", &form).await
@@ -280,7 +280,7 @@ async fn failures_from_one_address_lock_that_address_and_not_the_account() {
         eprintln!("backend: {}", app.backend);
         // A browser the office manager logged in on before the attack.
         let known = client();
-        let res = app.login(&known, OFFICE, store::demo::DEMO_PASSWORD).await;
+        let res = app.login(&known, OFFICE, demo::DEMO_PASSWORD).await;
         assert!(res.status().is_success() || res.status().is_redirection());
 
         let attacker = client_from("127.0.0.1");
@@ -289,29 +289,25 @@ async fn failures_from_one_address_lock_that_address_and_not_the_account() {
             assert_eq!(res.status().as_u16(), 422);
         }
         // That address is locked, even with the right password.
-        let res = app
-            .login(&attacker, OFFICE, store::demo::DEMO_PASSWORD)
-            .await;
+        let res = app.login(&attacker, OFFICE, demo::DEMO_PASSWORD).await;
         let body = json(res, 429).await;
         assert!(
             message(&body).contains("Too many failed attempts"),
             "{body}"
         );
-        let res = app.login(&attacker, SAM, store::demo::DEMO_PASSWORD).await;
+        let res = app.login(&attacker, SAM, demo::DEMO_PASSWORD).await;
         assert_eq!(res.status().as_u16(), 429, "for every account");
 
         // The real user elsewhere still logs in, and so does their known browser on the
         // attacker's own network.
         let elsewhere = client_from("127.0.0.2");
-        let res = app
-            .login(&elsewhere, OFFICE, store::demo::DEMO_PASSWORD)
-            .await;
+        let res = app.login(&elsewhere, OFFICE, demo::DEMO_PASSWORD).await;
         assert!(
             res.status().is_redirection() || res.status().is_success(),
             "{}",
             res.status()
         );
-        let res = app.login(&known, OFFICE, store::demo::DEMO_PASSWORD).await;
+        let res = app.login(&known, OFFICE, demo::DEMO_PASSWORD).await;
         assert!(
             res.status().is_redirection() || res.status().is_success(),
             "{}",
@@ -321,9 +317,7 @@ async fn failures_from_one_address_lock_that_address_and_not_the_account() {
         // Failures from many addresses lock the account for browsers it never used, but not
         // for one its owner logged in on before.
         let sams_phone = client_from("127.0.0.4");
-        let res = app
-            .login(&sams_phone, SAM, store::demo::DEMO_PASSWORD)
-            .await;
+        let res = app.login(&sams_phone, SAM, demo::DEMO_PASSWORD).await;
         assert!(res.status().is_redirection() || res.status().is_success());
         let now = Utc::now();
         for i in 0..20 {
@@ -334,11 +328,9 @@ async fn failures_from_one_address_lock_that_address_and_not_the_account() {
                 .unwrap();
         }
         let stranger = client_from("127.0.0.3");
-        let res = app.login(&stranger, SAM, store::demo::DEMO_PASSWORD).await;
+        let res = app.login(&stranger, SAM, demo::DEMO_PASSWORD).await;
         assert_eq!(res.status().as_u16(), 429);
-        let res = app
-            .login(&sams_phone, SAM, store::demo::DEMO_PASSWORD)
-            .await;
+        let res = app.login(&sams_phone, SAM, demo::DEMO_PASSWORD).await;
         let status = res.status();
         assert!(status.is_redirection() || status.is_success(), "{status}");
     }
@@ -486,7 +478,7 @@ async fn real_and_made_up_emails_are_slowed_and_locked_alike() {
             let res = app.login(&c, email, "a guess").await;
             assert_eq!(res.status().as_u16(), 422, "try {i}, {email}");
         }
-        let real = json(app.login(&c, OFFICE, store::demo::DEMO_PASSWORD).await, 429).await;
+        let real = json(app.login(&c, OFFICE, demo::DEMO_PASSWORD).await, 429).await;
         let made_up = json(app.login(&c, FAKE, "a guess").await, 429).await;
         assert_eq!(real, made_up);
 
@@ -542,7 +534,7 @@ async fn a_new_password_makes_every_known_device_a_stranger_again() {
     for app in spawn_apps(true).await {
         eprintln!("backend: {}", app.backend);
         let known = client_from("127.0.0.5");
-        let res = app.login(&known, OFFICE, store::demo::DEMO_PASSWORD).await;
+        let res = app.login(&known, OFFICE, demo::DEMO_PASSWORD).await;
         assert!(res.status().is_success() || res.status().is_redirection());
         // Failures from many addresses lock the account for every browser but this one.
         let now = Utc::now();
@@ -554,11 +546,9 @@ async fn a_new_password_makes_every_known_device_a_stranger_again() {
                 .unwrap();
         }
         let stranger = client_from("127.0.0.6");
-        let res = app
-            .login(&stranger, OFFICE, store::demo::DEMO_PASSWORD)
-            .await;
+        let res = app.login(&stranger, OFFICE, demo::DEMO_PASSWORD).await;
         assert_eq!(res.status().as_u16(), 429);
-        let res = app.login(&known, OFFICE, store::demo::DEMO_PASSWORD).await;
+        let res = app.login(&known, OFFICE, demo::DEMO_PASSWORD).await;
         let status = res.status();
         assert!(status.is_success() || status.is_redirection(), "{status}");
 

@@ -73,7 +73,7 @@ async fn malformed_pushes_get_a_4xx_that_says_what_to_fix_and_change_nothing() {
         eprintln!("backend: {}", app.backend);
         let sam = app.login_as(SAM).await;
         let page = pull_all(&app, &sam).await;
-        let (visit, _) = visit_at(&page, store::demo::DOROTHY);
+        let (visit, _) = visit_at(&page, demo::DOROTHY);
         let note = |body: &str| j!({ "kind": "add_visit_note", "note_id": Uuid::now_v7(), "visit_id": visit, "body": body });
         let before = snapshot(&app).await;
         let envelope =
@@ -146,7 +146,7 @@ async fn each_bad_change_in_a_push_is_rejected_with_a_reason_and_the_rest_goes_t
         eprintln!("backend: {}", app.backend);
         let sam = app.login_as(SAM).await;
         let page = pull_all(&app, &sam).await;
-        let (visit, dorothy) = visit_at(&page, store::demo::DOROTHY);
+        let (visit, dorothy) = visit_at(&page, demo::DOROTHY);
         let priya = app.login_as(PRIYA).await;
         let priyas_page = pull_all(&app, &priya).await;
         let priyas_visit = priyas_page["visits"]
@@ -252,7 +252,7 @@ async fn a_phone_clock_in_the_future_is_not_believed() {
         eprintln!("backend: {}", app.backend);
         let sam = app.login_as(SAM).await;
         let page = pull_all(&app, &sam).await;
-        let (visit, _) = visit_at(&page, store::demo::DOROTHY);
+        let (visit, _) = visit_at(&page, demo::DOROTHY);
         let future = "2099-01-01T09:00:00Z";
         let mut note = mutation(
             j!({"kind": "add_visit_note", "note_id": Uuid::now_v7(), "visit_id": visit, "body": "From the future"}),

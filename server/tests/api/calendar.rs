@@ -29,7 +29,7 @@ async fn a_technician_subscribes_to_their_own_visits_and_a_new_link_retires_the_
             .starts_with("text/calendar"));
         let ics = res.text().await.unwrap();
         assert!(ics.starts_with("BEGIN:VCALENDAR\r\n"));
-        assert!(ics.contains(&format!("SUMMARY:{}\r\n", store::demo::DOROTHY)));
+        assert!(ics.contains(&format!("SUMMARY:{}\r\n", demo::DOROTHY)));
         assert!(
             ics.contains("What matters: "),
             "priorities travel with the visit"

@@ -78,7 +78,7 @@ fn dorothys_visit(engine: &Engine<MemoryStorage>, sam: &UserSummary) -> (Uuid, U
         .cache()
         .day(sam.id, today)
         .into_iter()
-        .find(|s| s.customer.name == store::demo::DOROTHY)
+        .find(|s| s.customer.name == demo::DOROTHY)
         .expect("Dorothy is on today's route");
     (stop.visit.id, stop.customer.id)
 }

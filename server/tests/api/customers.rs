@@ -27,8 +27,8 @@ async fn office_searches_every_customer_and_a_technician_sees_only_their_own() {
             200,
         )
         .await;
-        assert_eq!(found[0]["name"], store::demo::DOROTHY);
-        assert_eq!(found[0]["top_priority"], store::demo::SAME_TECHNICIAN);
+        assert_eq!(found[0]["name"], demo::DOROTHY);
+        assert_eq!(found[0]["top_priority"], demo::SAME_TECHNICIAN);
 
         let sam = app.login_as(SAM).await;
         let mine = json(

@@ -2,8 +2,8 @@ use reqwest::{redirect, Client, Response};
 use serde_json::Value;
 use server::{Application, Config};
 use service::Clock;
-use store::test_db::TestDb;
 use store::DynStore;
+use testdb::TestDb;
 
 pub struct TestApp {
     pub base: String,
@@ -109,7 +109,7 @@ impl TestApp {
     /// Logs in with the demo password and returns the client holding the session cookie.
     pub async fn login_as(&self, email: &str) -> Client {
         let c = client();
-        let res = self.login(&c, email, store::demo::DEMO_PASSWORD).await;
+        let res = self.login(&c, email, demo::DEMO_PASSWORD).await;
         assert!(
             res.status().is_success() || res.status().is_redirection(),
             "login {}",

@@ -70,12 +70,10 @@ async fn an_exported_customer_file_imported_again_changes_nothing() {
         );
         let dorothy = lines
             .iter()
-            .find(|l| l[1] == store::demo::DOROTHY)
+            .find(|l| l[1] == demo::DOROTHY)
             .expect("Dorothy's line");
         assert_eq!(dorothy[7], SAM);
-        assert!(dorothy[9]
-            .lines()
-            .any(|p| p == store::demo::SAME_TECHNICIAN));
+        assert!(dorothy[9].lines().any(|p| p == demo::SAME_TECHNICIAN));
 
         let body = json!({ "csv": file });
         let shown = preview(&app, &office, &body).await;
@@ -166,7 +164,7 @@ async fn a_file_is_previewed_row_by_row_then_imported_as_previewed() {
              Harbour Bakery,'+44 161 555 0199,{SAM},4711,\"Deliveries before 7\nNo van in the yard\"\n\
              {dorothy},0161 555 0000,,,Ring the bell twice\n\
              Nobody's Shop,1,Olive Unknown,,\n",
-            dorothy = store::demo::DOROTHY
+            dorothy = demo::DOROTHY
         );
 
         // "Business" is recognised as the name; "Door code" is not known and waits for a choice.
@@ -203,10 +201,7 @@ async fn a_file_is_previewed_row_by_row_then_imported_as_previewed() {
                 "new customer; technician Sam Ortiz; 2 new priorities"
             )
         );
-        assert_eq!(
-            said[1],
-            (store::demo::DOROTHY, "update", "phone; 1 new priority")
-        );
+        assert_eq!(said[1], (demo::DOROTHY, "update", "phone; 1 new priority"));
         assert_eq!(said[2].1, "reject");
         assert!(said[2]
             .2
@@ -243,7 +238,7 @@ async fn a_file_is_previewed_row_by_row_then_imported_as_previewed() {
         assert_eq!(bakery.priorities.len(), 2);
         let dorothy = known
             .iter()
-            .find(|k| k.customer.name == store::demo::DOROTHY)
+            .find(|k| k.customer.name == demo::DOROTHY)
             .unwrap();
         assert_eq!(dorothy.customer.phone, "0161 555 0000");
         assert!(dorothy
@@ -356,7 +351,7 @@ async fn an_import_does_what_its_preview_showed_or_nothing() {
         let office = app.login_as(OFFICE).await;
         let file = format!(
             "name,access_notes\n{},Key under the blue pot\nHarbour Bakery,Side door\n",
-            store::demo::DOROTHY
+            demo::DOROTHY
         );
         let unseen = json!({ "csv": file });
         let res = post(&app, &office, "/api/v1/import/customers", &unseen).await;
@@ -372,7 +367,7 @@ async fn an_import_does_what_its_preview_showed_or_nothing() {
             .await
             .unwrap()
             .into_iter()
-            .find(|k| k.customer.name == store::demo::DOROTHY)
+            .find(|k| k.customer.name == demo::DOROTHY)
             .unwrap()
             .customer;
         let draft = domain::CustomerDraft {
@@ -393,7 +388,7 @@ async fn an_import_does_what_its_preview_showed_or_nothing() {
             message(&json(res, 409).await),
             format!(
                 "{} changed since the preview; nothing was imported. Preview the file again.",
-                store::demo::DOROTHY
+                demo::DOROTHY
             )
         );
         assert_eq!(snapshot(&app).await, before, "nothing was imported");

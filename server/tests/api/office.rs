@@ -65,7 +65,7 @@ async fn sending_someone_new_is_stopped_until_a_reason_is_given_and_makes_a_prom
         let check = json(check, 200).await;
         assert_eq!(check["is_break"], true);
         assert_eq!(check["assigned_name"], "Sam Ortiz");
-        assert_eq!(check["priorities"][0]["text"], store::demo::SAME_TECHNICIAN);
+        assert_eq!(check["priorities"][0]["text"], demo::SAME_TECHNICIAN);
 
         // Without a reason nothing moves, and the message says what to do.
         let refused = app

@@ -38,7 +38,7 @@ async fn a_priority_the_office_adds_is_on_the_technicians_stop_today() {
             .iter()
             .map(|p| p["text"].clone())
             .collect();
-        assert_eq!(texts[0], store::demo::SAME_TECHNICIAN, "pinned stays first");
+        assert_eq!(texts[0], demo::SAME_TECHNICIAN, "pinned stays first");
         assert!(texts.iter().any(|t| t == text));
 
         // Rendered escaped on the page, never as markup.

@@ -41,7 +41,7 @@ async fn an_admin_makes_a_token_other_systems_use_until_it_is_revoked() {
             .await
             .unwrap();
         let found = json(res, 200).await;
-        assert_eq!(found[0]["name"], store::demo::DOROTHY);
+        assert_eq!(found[0]["name"], demo::DOROTHY);
 
         // A write through the API is recorded as the admin's.
         let res = api

@@ -21,7 +21,7 @@ async fn browser(app: &TestApp, email: &str, agent: &str) -> Client {
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .unwrap();
-    let res = app.login(&c, email, store::demo::DEMO_PASSWORD).await;
+    let res = app.login(&c, email, demo::DEMO_PASSWORD).await;
     assert!(res.status().is_success() || res.status().is_redirection());
     c
 }
@@ -105,7 +105,7 @@ async fn an_admin_signs_out_a_lost_phone_which_must_log_in_again_to_sync() {
 
         // Whoever has it cannot bring it back by logging in: it stays out until an admin
         // allows it again.
-        let res = app.login(&phone, SAM, store::demo::DEMO_PASSWORD).await;
+        let res = app.login(&phone, SAM, demo::DEMO_PASSWORD).await;
         assert!(res.status().is_success() || res.status().is_redirection());
         assert_eq!(push_status(&app, &phone, phone_id).await, 403);
         assert_eq!(pull_status(&app, &phone, phone_id).await, 403);
@@ -179,10 +179,10 @@ async fn an_expired_session_is_refused() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_session_cookie_is_secure_when_served_over_tls() {
-    for db in store::test_db::TestDb::all().await {
+    for db in testdb::TestDb::all().await {
         let app = spawn_configured(db, true, |config| config.secure_cookies = true).await;
         let c = client();
-        let res = app.login(&c, SAM, store::demo::DEMO_PASSWORD).await;
+        let res = app.login(&c, SAM, demo::DEMO_PASSWORD).await;
         let cookie = res
             .headers()
             .get(reqwest::header::SET_COOKIE)
@@ -327,7 +327,7 @@ async fn a_signed_out_device_is_refused_whatever_session_it_carries() {
 
         // A new login on the lost phone does not bring device A back, and its push changes
         // nothing.
-        let res = app.login(&phone, SAM, store::demo::DEMO_PASSWORD).await;
+        let res = app.login(&phone, SAM, demo::DEMO_PASSWORD).await;
         assert!(res.status().is_success() || res.status().is_redirection());
         let before = snapshot(&app).await;
         let (status, body) = push_answer(&app, &phone, a, vec![a_note(visit)]).await;
@@ -350,8 +350,8 @@ async fn a_signed_out_device_is_refused_whatever_session_it_carries() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn forwarded_headers_are_believed_only_from_a_configured_proxy() {
-    let dbs = store::test_db::TestDb::all().await;
-    for (db, other_db) in dbs.into_iter().zip(store::test_db::TestDb::all().await) {
+    let dbs = testdb::TestDb::all().await;
+    for (db, other_db) in dbs.into_iter().zip(testdb::TestDb::all().await) {
         let plain = spawn_configured(db, true, |_| {}).await;
         let proxied = spawn_configured(other_db, true, |c| c.trusted_proxy = true).await;
         for (app, trusted) in [(&plain, false), (&proxied, true)] {

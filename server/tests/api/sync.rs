@@ -91,7 +91,7 @@ pub(crate) async fn dorothys_visit_today(app: &TestApp, sam: &Device) -> Uuid {
     let dorothy = page
         .customers
         .iter()
-        .find(|c| c.name == store::demo::DOROTHY)
+        .find(|c| c.name == demo::DOROTHY)
         .unwrap();
     let today = Utc::now().date_naive();
     page.visits
@@ -384,7 +384,7 @@ async fn an_edit_made_on_an_older_copy_is_a_conflict_that_keeps_both_values() {
         let dorothy = first
             .customers
             .iter()
-            .find(|c| c.name == store::demo::DOROTHY)
+            .find(|c| c.name == demo::DOROTHY)
             .unwrap()
             .clone();
 
@@ -574,7 +574,7 @@ async fn a_visit_given_to_someone_else_leaves_the_first_phone_and_reaches_the_se
         assert!(priya_cache.customers.contains_key(&dorothy));
         assert_eq!(
             priya_cache.priorities_of(dorothy)[0].text,
-            store::demo::SAME_TECHNICIAN
+            demo::SAME_TECHNICIAN
         );
     }
 }
@@ -599,7 +599,7 @@ async fn the_office_settles_a_conflict_and_cannot_save_over_a_newer_phone_edit()
         let dorothy = first
             .customers
             .iter()
-            .find(|c| c.name == store::demo::DOROTHY)
+            .find(|c| c.name == demo::DOROTHY)
             .unwrap()
             .clone();
         let office = app.login_as(OFFICE).await;
@@ -781,7 +781,7 @@ async fn two_offline_edits_of_one_field_on_one_phone_build_on_each_other() {
         let dorothy = first
             .customers
             .iter()
-            .find(|c| c.name == store::demo::DOROTHY)
+            .find(|c| c.name == demo::DOROTHY)
             .unwrap()
             .clone();
         let edit = |value: &str| Change::EditCustomer {

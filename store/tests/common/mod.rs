@@ -3,8 +3,8 @@
 
 use chrono::{TimeZone, Utc};
 use domain::{new_id, CustomerDraft, Role};
-use store::test_db::TestDb;
 use store::{DynStore, NewUser};
+use testdb::TestDb;
 
 pub struct TestStore {
     pub store: DynStore,

@@ -1,6 +1,10 @@
 //! Throwaway databases for tests, so every store and HTTP test runs on both backends: a SQLite
 //! file in a temporary folder always, and a fresh PostgreSQL database of its own when
 //! `TEST_DATABASE_URL` names a server (dropped again when the test ends).
+//!
+//! Its own crate, used only as a dev-dependency, so the production store carries no test code.
+//! It knows nothing of Rapport's schema: a test opens the store on [`TestDb::url`].
+#![forbid(unsafe_code)]
 
 use sqlx::Connection;
 use std::sync::Once;
