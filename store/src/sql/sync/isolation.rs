@@ -86,7 +86,7 @@ mod tests {
     use crate::{Devices, SyncStore, Users, Visits};
     use chrono::Utc;
     use domain::new_id;
-    use domain::sync::{Change, Decoded, Mutation, Outcome};
+    use domain::sync::{AddPriority, Change, Decoded, Mutation, Outcome};
 
     /// What this copy of the shared file is compiled for (it is compiled once per backend).
     fn is_this_backend(db: &TestDb) -> bool {
@@ -143,12 +143,12 @@ mod tests {
                     id: new_id(),
                     seq,
                     made_at: now,
-                    change: Change::AddPriority {
+                    change: Change::AddPriority(AddPriority {
                         priority_id: new_id(),
                         customer_id: customer,
                         text: text.into(),
                         pinned: false,
-                    },
+                    }),
                 })
             };
             let push = [
