@@ -128,3 +128,79 @@ fn text_ok(what: &str, text: &str, max: usize) -> Result<(), String> {
         crate::text::check_text(&format!("The {what}"), text)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::VisitStatus;
+    use chrono::NaiveDate;
+    use uuid::Uuid;
+
+    /// What the phone's list of refused changes shows for each kind (a note, its first 60
+    /// characters).
+    #[test]
+    fn each_kind_describes_itself_in_one_line() {
+        let id = Uuid::nil();
+        let at = "2026-11-23T08:00:00Z".parse().unwrap();
+        let cases: Vec<(Change, &str)> = vec![
+            (
+                AddVisitNote {
+                    note_id: id,
+                    visit_id: id,
+                    body: format!("Checked all stations {}", "x".repeat(60)),
+                }
+                .into(),
+                "Note: Checked all stations xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+            ),
+            (
+                AdvanceVisit {
+                    visit_id: id,
+                    status: VisitStatus::OnSite,
+                    at,
+                    skip_reason: None,
+                }
+                .into(),
+                "Visit marked on site",
+            ),
+            (
+                AddPriority {
+                    priority_id: id,
+                    customer_id: id,
+                    text: "Call first".into(),
+                    pinned: false,
+                }
+                .into(),
+                "Priority: Call first",
+            ),
+            (
+                AddPromise {
+                    promise_id: id,
+                    customer_id: id,
+                    visit_id: None,
+                    text: "Bring a ladder".into(),
+                    due_on: NaiveDate::from_ymd_opt(2026, 12, 1).unwrap(),
+                }
+                .into(),
+                "Promise: Bring a ladder",
+            ),
+            (KeepPromise { promise_id: id, at }.into(), "Promise kept"),
+            (
+                AcknowledgePriorities { visit_id: id, at }.into(),
+                "Priorities read",
+            ),
+            (
+                EditCustomer {
+                    customer_id: id,
+                    field: CustomerField::AccessNotes,
+                    value: "Side gate".into(),
+                    base_version: 1,
+                }
+                .into(),
+                "access notes: Side gate",
+            ),
+        ];
+        for (change, expected) in cases {
+            assert_eq!(change.describe(), expected, "{change:?}");
+        }
+    }
+}
