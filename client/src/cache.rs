@@ -10,6 +10,8 @@ use std::collections::{BTreeMap, BTreeSet};
 pub const OLDER_NOTES_KEPT: usize = 5;
 use uuid::Uuid;
 
+/// Saved on the phone inside [`crate::engine::LocalState`]: a new field gets
+/// `#[serde(default)]` (see there).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Cache {
     pub customers: BTreeMap<Uuid, Customer>,
@@ -93,126 +95,14 @@ impl Cache {
         }
     }
 
-    /// Shows a local change at once, before the server has it. Version 0 marks "not synced".
+    /// Shows a local change at once, before the server has it (see [`crate::kinds::LocalChange`]).
     pub fn apply_local(&mut self, me: &UserSummary, change: &Change, made_at: DateTime<Utc>) {
-        match change {
-            Change::AddVisitNote {
-                note_id,
-                visit_id,
-                body,
-            } => {
-                let Some(visit) = self.visits.get(visit_id) else {
-                    return;
-                };
-                let note = VisitNote {
-                    id: *note_id,
-                    visit_id: *visit_id,
-                    customer_id: visit.customer_id,
-                    author_id: me.id,
-                    body: body.trim().to_string(),
-                    written_at: made_at,
-                    version: 0,
-                };
-                self.notes.entry(*note_id).or_insert(note);
-            }
-            Change::AdvanceVisit {
-                visit_id,
-                status,
-                at,
-                skip_reason,
-            } => {
-                if let Some(v) = self.visits.get_mut(visit_id) {
-                    v.advance(*status, *at, skip_reason.clone());
-                }
-            }
-            Change::AddPriority {
-                priority_id,
-                customer_id,
-                text,
-                pinned,
-            } => {
-                let priority = Priority {
-                    id: *priority_id,
-                    customer_id: *customer_id,
-                    text: text.trim().to_string(),
-                    pinned: *pinned,
-                    heard_by_id: me.id,
-                    heard_by_name: me.name.clone(),
-                    heard_role: me.role,
-                    heard_at: made_at,
-                    retired_at: None,
-                    version: 0,
-                };
-                self.priorities.entry(*priority_id).or_insert(priority);
-            }
-            Change::AddPromise {
-                promise_id,
-                customer_id,
-                visit_id,
-                text,
-                due_on,
-            } => {
-                let promise = Promise {
-                    id: *promise_id,
-                    customer_id: *customer_id,
-                    owner_id: me.id,
-                    text: text.trim().to_string(),
-                    due_on: *due_on,
-                    status: PromiseStatus::Open,
-                    visit_id: *visit_id,
-                    closed_at: None,
-                    version: 0,
-                    due_time: None,
-                    origin: domain::PromiseOrigin::Visit,
-                    drop_reason: None,
-                };
-                self.promises.entry(*promise_id).or_insert(promise);
-            }
-            Change::EditCustomer {
-                customer_id,
-                field,
-                value,
-                ..
-            } => {
-                if let Some(c) = self.customers.get_mut(customer_id) {
-                    field.set(c, value.trim().to_string());
-                }
-            }
-            Change::AcknowledgePriorities { visit_id, at } => {
-                if let Some(v) = self.visits.get_mut(visit_id) {
-                    let earliest = v.priorities_acknowledged_at.map_or(*at, |a| a.min(*at));
-                    v.priorities_acknowledged_at = Some(earliest);
-                }
-            }
-            Change::KeepPromise { promise_id, at } => {
-                if let Some(p) = self.promises.get_mut(promise_id) {
-                    if p.status == PromiseStatus::Open {
-                        p.status = PromiseStatus::Kept;
-                        p.closed_at = Some(*at);
-                    }
-                }
-            }
-        }
+        crate::kinds::local(change).apply_local(self, me, made_at);
     }
 
-    /// Takes back a row a local change made that the server refused (it never got a
-    /// version). What the change did to existing rows is undone by re-reading them.
+    /// Takes back a row a local change made that the server refused (see [`crate::kinds::LocalChange`]).
     pub fn forget_local(&mut self, change: &Change) {
-        match change {
-            Change::AddVisitNote { note_id, .. } => {
-                drop_unsynced(&mut self.notes, note_id, |n| n.version)
-            }
-            Change::AddPriority { priority_id, .. } => {
-                drop_unsynced(&mut self.priorities, priority_id, |p| p.version)
-            }
-            Change::AddPromise { promise_id, .. } => {
-                drop_unsynced(&mut self.promises, promise_id, |p| p.version)
-            }
-            Change::AdvanceVisit { .. }
-            | Change::KeepPromise { .. }
-            | Change::AcknowledgePriorities { .. }
-            | Change::EditCustomer { .. } => {}
-        }
+        crate::kinds::local(change).forget_local(self);
     }
 
     /// A day's stops in route order, each with its customer's priorities (pinned first).
@@ -267,13 +157,6 @@ impl Cache {
             .collect();
         notes.sort_by_key(|n| (n.written_at, n.id));
         notes
-    }
-}
-
-/// Removes a row only this device has (version 0: the server never accepted it).
-fn drop_unsynced<T>(rows: &mut BTreeMap<Uuid, T>, id: &Uuid, version: impl Fn(&T) -> i64) {
-    if rows.get(id).is_some_and(|r| version(r) == 0) {
-        rows.remove(id);
     }
 }
 

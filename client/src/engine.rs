@@ -80,6 +80,13 @@ pub struct Problem {
 }
 
 /// Everything the device keeps, saved whole under [`STORAGE_KEY`].
+///
+/// The next release must read what this one saved, or the phone's unsent work is lost when
+/// the app updates. So a field added to this or to anything it holds (`Cache`, `Problem`,
+/// `Mutation` and the `Change` payloads, the cached entities of `domain`) gets
+/// `#[serde(default)]` (an `Option` needs none), and no field is renamed or removed;
+/// `client/tests/phone_state.rs` loads a state saved by the previous release and fails on a
+/// forgotten default.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct LocalState {
     pub device_id: Uuid,

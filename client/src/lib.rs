@@ -9,6 +9,7 @@
 
 pub mod cache;
 pub mod engine;
+pub mod kinds;
 pub mod storage;
 
 pub use cache::Cache;

@@ -6,8 +6,8 @@
 #![no_main]
 
 use domain::sync::{
-    decode_push, judge_edit, validate, Change, Decoded, EditVerdict, FieldStamp, FieldWrite,
-    Mutation, PushRequest,
+    decode_push, judge_edit, validate, Change, Decoded, EditCustomer, EditVerdict, FieldStamp,
+    FieldWrite, Mutation, PushRequest,
 };
 use libfuzzer_sys::fuzz_target;
 
@@ -22,7 +22,7 @@ fuzz_target!(|body: &[u8]| {
                 // Only its verdict matters to the server; it must simply give one.
                 let _ = validate(&mutation.change);
                 round_trip(push.device_id, mutation);
-                if let Change::EditCustomer { .. } = mutation.change {
+                if let Change::EditCustomer(EditCustomer { .. }) = mutation.change {
                     judge_edits(push.device_id, mutation);
                 }
             }
@@ -60,11 +60,11 @@ fn round_trip(device_id: uuid::Uuid, mutation: &Mutation) {
 
 /// The cases of `judge_edit`'s rule, built around the edit as decoded.
 fn judge_edits(device_id: uuid::Uuid, mutation: &Mutation) {
-    let Change::EditCustomer {
+    let Change::EditCustomer(EditCustomer {
         value,
         base_version,
         ..
-    } = &mutation.change
+    }) = &mutation.change
     else {
         return;
     };

@@ -13,7 +13,9 @@
 mod common;
 
 use chrono::{Duration as Days, Utc};
-use domain::sync::{Change, Mutation, Outcome, PullResponse, PushRequest, PushResponse};
+use domain::sync::{
+    AddVisitNote, Change, Mutation, Outcome, PullResponse, PushRequest, PushResponse,
+};
 use domain::{new_id, CustomerDraft, Role, VisitStatus};
 use server::{Application, Config};
 use service::Clock;
@@ -189,11 +191,11 @@ async fn technician(base: &str, token: &str, start: &Barrier) -> (Vec<Duration>,
                 id: new_id(),
                 seq: i as i64 + 1,
                 made_at: Utc::now(),
-                change: Change::AddVisitNote {
+                change: Change::AddVisitNote(AddVisitNote {
                     note_id: new_id(),
                     visit_id: visit,
                     body: format!("Load note {i}: all stations checked."),
-                },
+                }),
             })
             .collect(),
     };

@@ -12,7 +12,9 @@
 mod common;
 
 use chrono::Utc;
-use domain::sync::{Change, Mutation, Outcome, PullResponse, PushRequest, PushResponse};
+use domain::sync::{
+    AddVisitNote, Change, Mutation, Outcome, PullResponse, PushRequest, PushResponse,
+};
 use domain::{new_id, VisitStatus};
 use server::{Application, Config};
 use service::Clock;
@@ -55,11 +57,11 @@ async fn main() -> anyhow::Result<()> {
             id: new_id(),
             seq: i as i64 + 1,
             made_at: Utc::now(),
-            change: Change::AddVisitNote {
+            change: Change::AddVisitNote(AddVisitNote {
                 note_id: new_id(),
                 visit_id: visit,
                 body: format!("Bench note {i}: checked stations, replaced bait, all clear."),
-            },
+            }),
         })
         .collect();
     let started = Instant::now();

@@ -8,7 +8,9 @@
 
 use chrono::Utc;
 use client::{Engine, MemoryStorage, Transport, TransportError};
-use domain::sync::{Change, Outcome, PullRequest, PullResponse, PushRequest, PushResponse};
+use domain::sync::{
+    AddVisitNote, Change, Outcome, PullRequest, PullResponse, PushRequest, PushResponse,
+};
 use domain::{new_id, UserSummary};
 use std::cell::{Cell, RefCell};
 use std::collections::{BTreeMap, BTreeSet};
@@ -138,11 +140,11 @@ async fn killing_the_server_mid_push_loses_nothing_acknowledged_and_applies_noth
             // A day's worth of notes waiting, then a push that the kill cuts short.
             for i in 0..40 {
                 let note_id = new_id();
-                let change = Change::AddVisitNote {
+                let change = Change::AddVisitNote(AddVisitNote {
                     note_id,
                     visit_id: visits[(i % visits.len() as u64) as usize],
                     body: format!("round {round} note {i}"),
-                };
+                });
                 phone.record(change, Utc::now()).unwrap();
                 notes.insert(note_id);
             }

@@ -21,7 +21,10 @@
 use chrono::{DateTime, Duration, Utc};
 use client::{Engine, MemoryStorage, Transport, TransportError};
 use domain::sync::PushResponse;
-use domain::sync::{Change, CustomerField, Outcome, PullRequest, PullResponse, PushRequest};
+use domain::sync::{
+    AcknowledgePriorities, AddPriority, AddPromise, AddVisitNote, AdvanceVisit, Change,
+    CustomerField, EditCustomer, KeepPromise, Outcome, PullRequest, PullResponse, PushRequest,
+};
 use domain::visit::{merge_progress, Progress};
 use domain::{new_id, CustomerDraft, PriorityDraft, Role, UserSummary, VisitStatus};
 use server::{Application, Config};
@@ -311,11 +314,11 @@ fn random_change(rng: &Rng, device: &Device, now: DateTime<Utc>) -> Option<Chang
     let visit = rng.pick(&visits);
     let text = rng.pick(TEXTS).to_string();
     Some(match rng.below(8) {
-        0 | 1 => Change::AddVisitNote {
+        0 | 1 => Change::AddVisitNote(AddVisitNote {
             note_id: new_id(),
             visit_id: visit.id,
             body: text,
-        },
+        }),
         2 => {
             let status = *rng.pick(&[
                 VisitStatus::EnRoute,
@@ -323,26 +326,26 @@ fn random_change(rng: &Rng, device: &Device, now: DateTime<Utc>) -> Option<Chang
                 VisitStatus::Done,
                 VisitStatus::Skipped,
             ]);
-            Change::AdvanceVisit {
+            Change::AdvanceVisit(AdvanceVisit {
                 visit_id: visit.id,
                 status,
                 at: now - Duration::minutes(rng.below(120) as i64),
                 skip_reason: (status == VisitStatus::Skipped).then(|| "Gate locked".into()),
-            }
+            })
         }
-        3 => Change::AddPriority {
+        3 => Change::AddPriority(AddPriority {
             priority_id: new_id(),
             customer_id: visit.customer_id,
             text,
             pinned: rng.chance(30),
-        },
-        4 => Change::AddPromise {
+        }),
+        4 => Change::AddPromise(AddPromise {
             promise_id: new_id(),
             customer_id: visit.customer_id,
             visit_id: Some(visit.id),
             text,
             due_on: now.date_naive() + Duration::days(rng.below(10) as i64),
-        },
+        }),
         5 => {
             let open: Vec<_> = cache
                 .promises
@@ -352,15 +355,15 @@ fn random_change(rng: &Rng, device: &Device, now: DateTime<Utc>) -> Option<Chang
             if open.is_empty() {
                 return None;
             }
-            Change::KeepPromise {
+            Change::KeepPromise(KeepPromise {
                 promise_id: rng.pick(&open).id,
                 at: now,
-            }
+            })
         }
-        6 => Change::AcknowledgePriorities {
+        6 => Change::AcknowledgePriorities(AcknowledgePriorities {
             visit_id: visit.id,
             at: now - Duration::minutes(rng.below(60) as i64),
-        },
+        }),
         _ => {
             let customer = cache.customers.get(&visit.customer_id)?;
             let field = *rng.pick(&[CustomerField::Phone, CustomerField::AccessNotes]);
@@ -368,12 +371,12 @@ fn random_change(rng: &Rng, device: &Device, now: DateTime<Utc>) -> Option<Chang
                 CustomerField::Phone => fresh_value("555-"),
                 CustomerField::AccessNotes => fresh_value(&format!("{} #", text.trim())),
             };
-            Change::EditCustomer {
+            Change::EditCustomer(EditCustomer {
                 customer_id: customer.id,
                 field,
                 value,
                 base_version: customer.version,
-            }
+            })
         }
     })
 }
@@ -396,6 +399,8 @@ struct Totals {
     rejected: usize,
     restarts: usize,
     faults: BTreeMap<Fault, usize>,
+    /// The kinds of change applied on the server at least once.
+    applied_kinds: BTreeSet<&'static str>,
 }
 
 async fn run_case(db: &TestDb, seed_no: u64, totals: &mut Totals) {
@@ -560,10 +565,13 @@ async fn run_case(db: &TestDb, seed_no: u64, totals: &mut Totals) {
     for (fault, n) in net.faults.borrow().iter() {
         *totals.faults.entry(*fault).or_default() += n;
     }
-    for (_, id, _, _) in &ledger.made {
+    for (_, id, _, change) in &ledger.made {
         match server.store().mutation_outcome(*id).await.unwrap() {
             Some(Outcome::Conflict { .. }) => totals.conflicts += 1,
             Some(Outcome::Rejected { .. }) => totals.rejected += 1,
+            Some(Outcome::Applied) => {
+                totals.applied_kinds.insert(change.kind());
+            }
             _ => {}
         }
     }
@@ -637,24 +645,24 @@ async fn check(
     let mut kept = BTreeSet::new();
     for (_, id, _, change) in ledger.made.iter().filter(|(_, id, ..)| applied(id)) {
         match change {
-            Change::AddVisitNote { note_id, body, .. } => {
+            Change::AddVisitNote(AddVisitNote { note_id, body, .. }) => {
                 notes_made.insert(*note_id, body.trim().to_string());
             }
-            Change::AddPriority { priority_id, .. } => {
+            Change::AddPriority(AddPriority { priority_id, .. }) => {
                 priorities_made.insert(*priority_id);
             }
-            Change::AddPromise { promise_id, .. } => {
+            Change::AddPromise(AddPromise { promise_id, .. }) => {
                 promises_made.insert(*promise_id);
             }
-            Change::KeepPromise { promise_id, .. } => {
+            Change::KeepPromise(KeepPromise { promise_id, .. }) => {
                 kept.insert(*promise_id);
             }
-            Change::AdvanceVisit {
+            Change::AdvanceVisit(AdvanceVisit {
                 visit_id,
                 status,
                 at,
                 skip_reason,
-            } => {
+            }) => {
                 // The server's progress already holds this report: merging it again changes
                 // nothing (the most advanced status, the earliest times).
                 let v = server_view
@@ -671,7 +679,8 @@ async fn check(
                 let again = merge_progress(progress.clone(), *status, *at, skip_reason.clone());
                 assert_eq!(again, progress, "{id}: a reported step is missing");
             }
-            Change::EditCustomer { .. } | Change::AcknowledgePriorities { .. } => {}
+            Change::EditCustomer(EditCustomer { .. })
+            | Change::AcknowledgePriorities(AcknowledgePriorities { .. }) => {}
         }
     }
     let server_notes: BTreeMap<Uuid, String> = server_view
@@ -693,7 +702,7 @@ async fn check(
             .made
             .iter()
             .filter(|(_, id, ..)| applied(id))
-            .filter(|(.., c)| matches!(c, Change::AddVisitNote { visit_id, .. } if *visit_id == visit.id))
+            .filter(|(.., c)| matches!(c, Change::AddVisitNote(AddVisitNote { visit_id, .. }) if *visit_id == visit.id))
             .count();
         assert_eq!(
             added, made,
@@ -731,9 +740,9 @@ async fn check(
         recorded += conflicts.len();
         for (_, id, _, change) in &ledger.made {
             if let (
-                Change::EditCustomer {
+                Change::EditCustomer(EditCustomer {
                     customer_id, value, ..
-                },
+                }),
                 Outcome::Conflict { .. },
             ) = (change, &outcomes[id])
             {
@@ -753,12 +762,12 @@ async fn check(
     );
     let mut applied_edits: BTreeMap<(Uuid, &str, i64), BTreeSet<usize>> = BTreeMap::new();
     for (device, id, _, change) in &ledger.made {
-        if let Change::EditCustomer {
+        if let Change::EditCustomer(EditCustomer {
             customer_id,
             field,
             base_version,
             ..
-        } = change
+        }) = change
         {
             if applied(id) {
                 let key = (*customer_id, field.as_str(), *base_version);
@@ -820,6 +829,7 @@ async fn sync_under_a_faulty_network_loses_nothing_applies_once_and_converges() 
             rejected: 0,
             restarts: 0,
             faults: BTreeMap::new(),
+            applied_kinds: BTreeSet::new(),
         };
         for seed_no in first_seed..first_seed + cases {
             let db = match db.backend {
@@ -859,6 +869,82 @@ async fn sync_under_a_faulty_network_loses_nothing_applies_once_and_converges() 
             assert!(totals.faults.len() == 5, "every kind of fault happened");
             assert!(totals.conflicts > 0, "some edits conflicted");
             assert!(totals.restarts > 0, "the server restarted");
+            let never: Vec<_> = Change::KINDS
+                .iter()
+                .filter(|k| !totals.applied_kinds.contains(*k))
+                .collect();
+            assert!(
+                never.is_empty(),
+                "no case applied a change of {never:?}: the faults ran without them"
+            );
         }
     }
+}
+
+/// The generator makes every kind of change (`Change::KINDS`), so the fault run puts each
+/// one through the faulty network; a kind added to `domain` without a branch in
+/// `random_change` fails here.
+#[test]
+fn the_generator_makes_every_kind() {
+    let sam = UserSummary {
+        id: new_id(),
+        email: "sam@example.com".into(),
+        name: "Sam".into(),
+        role: Role::Technician,
+    };
+    let mut device = Device::new("phone", &sam, "no session needed");
+    let now = Utc::now();
+    let customer = domain::Customer {
+        id: new_id(),
+        name: "Harbor Bakery".into(),
+        contact_name: String::new(),
+        address: String::new(),
+        phone: "555-0100".into(),
+        email: String::new(),
+        access_notes: String::new(),
+        assigned_technician_id: Some(sam.id),
+        backup_technician_id: None,
+        created_at: now,
+        updated_at: now,
+        version: 1,
+    };
+    let visit = domain::Visit {
+        id: new_id(),
+        customer_id: customer.id,
+        technician_id: Some(sam.id),
+        scheduled_on: now.date_naive(),
+        window_start: None,
+        window_end: None,
+        position: 0,
+        status: VisitStatus::Scheduled,
+        arrived_at: None,
+        departed_at: None,
+        skip_reason: None,
+        version: 2,
+        priorities_acknowledged_at: None,
+    };
+    device.engine.apply_page(&PullResponse {
+        cursor: 2,
+        visits: vec![visit],
+        customers: vec![customer],
+        ..Default::default()
+    });
+    let rng = Rng::new(1);
+    let mut made = BTreeSet::new();
+    for _ in 0..200 {
+        if let Some(change) = random_change(&rng, &device, now) {
+            made.insert(change.kind());
+            // Recorded, so a promise exists to be kept.
+            device.engine.record(change, now).unwrap();
+        }
+    }
+    let missing: Vec<_> = Change::KINDS
+        .iter()
+        .filter(|k| !made.contains(*k))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "random_change in server/tests/sync_faults.rs never makes {missing:?}: give each a \
+         branch (and its check in `check`) so the fault run covers it"
+    );
 }

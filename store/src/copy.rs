@@ -9,8 +9,9 @@ use sqlx::{Connection, Postgres, QueryBuilder, Row, SqliteConnection};
 use std::str::FromStr;
 use uuid::Uuid;
 
-/// Tables in an order that satisfies their foreign keys. `org_state` is handled on its own.
-const TABLES: &[&str] = &[
+/// Tables in an order that satisfies their foreign keys. A table left out would silently not
+/// be copied: `store/tests/schema.rs` checks this list against the migrated databases.
+pub const TABLES: &[&str] = &[
     "settings",
     "users",
     "sessions",
@@ -35,6 +36,10 @@ const TABLES: &[&str] = &[
     "calls",
     "audit_log",
 ];
+
+/// Tables copied on their own, not row by row: `org_state` (the version counter, carried over
+/// so pulls continue) and sqlx's record of the migrations applied (each side has its own).
+pub const COPIED_APART: &[&str] = &["org_state", "_sqlx_migrations"];
 
 /// Tables whose ids come from a sequence in PostgreSQL: the sequence continues after the copy.
 const SERIAL_TABLES: &[&str] = &["login_failures", "scope_exits", "audit_log"];

@@ -11,7 +11,7 @@ use domain::continuity::{
     rank_at_risk, AtRisk, BreakReason, Continuity, PastVisit, RiskInputs, CONTINUITY_WINDOW,
 };
 use domain::plan::{local_to_utc, Frequency, ServicePlan};
-use domain::sync::{Change, Decoded, Mutation, Outcome, PullResponse};
+use domain::sync::{AdvanceVisit, Change, Decoded, Mutation, Outcome, PullResponse};
 use domain::{new_id, PromiseOrigin, PromiseStatus, Role, UserSummary, Visit, VisitStatus};
 use std::collections::{BTreeSet, HashMap};
 use store::{
@@ -117,12 +117,12 @@ async fn mark_done(store: &DynStore, tech: &UserSummary, visit_id: Uuid, when: D
         id: new_id(),
         seq: 1,
         made_at: when,
-        change: Change::AdvanceVisit {
+        change: Change::AdvanceVisit(AdvanceVisit {
             visit_id,
             status: VisitStatus::Done,
             at: when,
             skip_reason: None,
-        },
+        }),
     };
     let outcomes = store
         .apply_push(

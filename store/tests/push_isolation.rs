@@ -4,7 +4,7 @@
 
 use chrono::Utc;
 use domain::new_id;
-use domain::sync::{Change, Decoded, Mutation, Outcome};
+use domain::sync::{AddPriority, Change, Decoded, Mutation, Outcome};
 use testdb::TestDb;
 use uuid::Uuid;
 
@@ -101,12 +101,12 @@ async fn a_mutation_the_database_refuses_is_rejected_alone_and_leaves_nothing() 
                 id: new_id(),
                 seq,
                 made_at: now,
-                change: Change::AddPriority {
+                change: Change::AddPriority(AddPriority {
                     priority_id: new_id(),
                     customer_id: customer,
                     text: text.into(),
                     pinned: false,
-                },
+                }),
             })
         };
         let push = [

@@ -106,7 +106,7 @@ fn publish(state: OfflineState, engine: &Engine<BrowserStorage>) {
         .state()
         .problems
         .iter()
-        .map(|p| (describe(&p.mutation.change), p.reason.clone()))
+        .map(|p| (p.mutation.change.describe(), p.reason.clone()))
         .collect();
     state.status.set(Some(StatusView {
         summary: s.summary(),
@@ -117,24 +117,6 @@ fn publish(state: OfflineState, engine: &Engine<BrowserStorage>) {
     }));
     state.ready.set(true);
     state.changed();
-}
-
-fn describe(change: &Change) -> String {
-    match change {
-        Change::AddVisitNote { body, .. } => {
-            format!("Note: {}", body.chars().take(60).collect::<String>())
-        }
-        Change::AdvanceVisit { status, .. } => {
-            format!("Visit marked {}", status.label().to_lowercase())
-        }
-        Change::AddPriority { text, .. } => format!("Priority: {text}"),
-        Change::AddPromise { text, .. } => format!("Promise: {text}"),
-        Change::KeepPromise { .. } => "Promise kept".into(),
-        Change::AcknowledgePriorities { .. } => "Priorities read".into(),
-        Change::EditCustomer { field, value, .. } => {
-            format!("{}: {value}", field.as_str().replace('_', " "))
-        }
-    }
 }
 
 /// Takes the sync lease unless another tab holds it; if one does, says how long until it

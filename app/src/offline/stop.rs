@@ -2,7 +2,10 @@
 
 use super::{record, with_cache, OfflineState};
 use chrono::{Duration, NaiveDate};
-use domain::sync::{Change, CustomerField, Promise, VisitNote};
+use domain::sync::{
+    AcknowledgePriorities, AddPriority, AddPromise, AddVisitNote, AdvanceVisit, Change,
+    CustomerField, EditCustomer, KeepPromise, Promise, VisitNote,
+};
 use domain::{new_id, Visit, VisitStatus};
 use leptos::ev::SubmitEvent;
 use leptos::html;
@@ -75,7 +78,7 @@ fn PromiseList(
                                 <li>
                                     <span>{p.text.clone()} <span class="muted">{format!(" · due {}", p.due_on.format("%-d %b"))}</span></span>
                                     <button type="button" class="secondary" aria-label=label
-                                        on:click=move |_| act(Change::KeepPromise { promise_id: id, at: super::now() })>
+                                        on:click=move |_| act(Change::KeepPromise(KeepPromise { promise_id: id, at: super::now() }))>
                                         "Kept"
                                     </button>
                                 </li>
@@ -95,12 +98,12 @@ fn StatusButtons(
 ) -> impl IntoView {
     let id = visit.id;
     let advance = move |status| {
-        act(Change::AdvanceVisit {
+        act(Change::AdvanceVisit(AdvanceVisit {
             visit_id: id,
             status,
             at: super::now(),
             skip_reason: None,
-        })
+        }))
     };
     let status = visit.status;
     let next: Vec<(VisitStatus, &str)> = match status {
@@ -116,22 +119,22 @@ fn StatusButtons(
     let skip = move |ev: SubmitEvent| {
         ev.prevent_default();
         let text = reason.get().map(|i| i.value()).unwrap_or_default();
-        act(Change::AdvanceVisit {
+        act(Change::AdvanceVisit(AdvanceVisit {
             visit_id: id,
             status: VisitStatus::Skipped,
             at: super::now(),
             skip_reason: Some(text),
-        });
+        }));
     };
     let arrived = visit
         .arrived_at
         .map(|t| format!(" · arrived {}", super::local_time(t)));
     let acknowledged = visit.priorities_acknowledged_at.is_some();
     let acknowledge = move |_| {
-        act(Change::AcknowledgePriorities {
+        act(Change::AcknowledgePriorities(AcknowledgePriorities {
             visit_id: id,
             at: super::now(),
-        })
+        }))
     };
     view! {
         <section aria-label="Visit status" class="visit-status">
@@ -209,10 +212,12 @@ fn TextChangeForm(
 
 #[component]
 fn NoteForm(visit_id: Uuid, act: impl Fn(Change) + Copy + Send + Sync + 'static) -> impl IntoView {
-    let make = move |body| Change::AddVisitNote {
-        note_id: new_id(),
-        visit_id,
-        body,
+    let make = move |body| {
+        Change::AddVisitNote(AddVisitNote {
+            note_id: new_id(),
+            visit_id,
+            body,
+        })
     };
     view! {
         <TextChangeForm field_id=format!("note-{visit_id}") label="Visit note" button="Save note" make act />
@@ -224,11 +229,13 @@ fn PriorityForm(
     customer_id: Uuid,
     act: impl Fn(Change) + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
-    let make = move |text| Change::AddPriority {
-        priority_id: new_id(),
-        customer_id,
-        text,
-        pinned: false,
+    let make = move |text| {
+        Change::AddPriority(AddPriority {
+            priority_id: new_id(),
+            customer_id,
+            text,
+            pinned: false,
+        })
     };
     view! {
         <TextChangeForm
@@ -247,13 +254,17 @@ fn AccessNotesForm(
     customer_id: Uuid,
     act: impl Fn(Change) + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
-    let make = move |value| Change::EditCustomer {
-        customer_id,
-        field: CustomerField::AccessNotes,
-        value,
-        base_version: with_cache(|cache, _| cache.customers.get(&customer_id).map(|c| c.version))
+    let make = move |value| {
+        Change::EditCustomer(EditCustomer {
+            customer_id,
+            field: CustomerField::AccessNotes,
+            value,
+            base_version: with_cache(|cache, _| {
+                cache.customers.get(&customer_id).map(|c| c.version)
+            })
             .flatten()
             .unwrap_or(0),
+        })
     };
     view! {
         <TextChangeForm
@@ -285,13 +296,13 @@ fn PromiseForm(
         let Ok(due_on) = NaiveDate::parse_from_str(&d.value(), "%Y-%m-%d") else {
             return;
         };
-        act(Change::AddPromise {
+        act(Change::AddPromise(AddPromise {
             promise_id: new_id(),
             customer_id,
             visit_id: Some(visit_id),
             text: t.value(),
             due_on,
-        });
+        }));
         t.set_value("");
     };
     let (text_id, due_id) = (format!("promise-{visit_id}"), format!("due-{visit_id}"));

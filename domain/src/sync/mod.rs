@@ -8,12 +8,17 @@
 
 mod decode;
 mod field_edit;
+mod kinds;
 
 pub use crate::promise::{Promise, PromiseStatus};
-use crate::{Customer, Priority, Visit, VisitStatus};
+use crate::{Customer, Priority, Visit};
 use chrono::{DateTime, NaiveDate, Utc};
 pub use decode::{decode_push, Decoded, DecodedPush};
 pub use field_edit::{judge_edit, EditVerdict, FieldStamp, FieldWrite};
+pub use kinds::{
+    AcknowledgePriorities, AddPriority, AddPromise, AddVisitNote, AdvanceVisit, Change,
+    CustomerField, EditCustomer, KeepPromise, Kind, MAX_SKIP_REASON,
+};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -51,105 +56,6 @@ pub struct Mutation {
     /// When the device made it, by the device's clock (which may be wrong).
     pub made_at: DateTime<Utc>,
     pub change: Change,
-}
-
-/// What a technician can do offline.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
-pub enum Change {
-    /// Append-only: a correction is another note.
-    AddVisitNote {
-        note_id: Uuid,
-        visit_id: Uuid,
-        body: String,
-    },
-    /// Moves a visit forward (en route, on site, done, skipped); never backward.
-    AdvanceVisit {
-        visit_id: Uuid,
-        status: VisitStatus,
-        at: DateTime<Utc>,
-        #[serde(default)]
-        skip_reason: Option<String>,
-    },
-    /// A priority the customer mentioned, heard by the technician.
-    AddPriority {
-        priority_id: Uuid,
-        customer_id: Uuid,
-        text: String,
-        pinned: bool,
-    },
-    /// A commitment with a date.
-    AddPromise {
-        promise_id: Uuid,
-        customer_id: Uuid,
-        #[serde(default)]
-        visit_id: Option<Uuid>,
-        text: String,
-        due_on: NaiveDate,
-    },
-    KeepPromise {
-        promise_id: Uuid,
-        at: DateTime<Utc>,
-    },
-    /// The technician read the customer's priorities before starting the visit.
-    AcknowledgePriorities {
-        visit_id: Uuid,
-        at: DateTime<Utc>,
-    },
-    /// A new value for one of the customer's single-valued fields, made on the version of the
-    /// customer the device had. If the field changed on the server since, it is a conflict.
-    EditCustomer {
-        customer_id: Uuid,
-        field: CustomerField,
-        value: String,
-        base_version: i64,
-    },
-}
-
-/// The customer fields a technician can correct on site.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum CustomerField {
-    Phone,
-    AccessNotes,
-}
-
-impl CustomerField {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            CustomerField::Phone => "phone",
-            CustomerField::AccessNotes => "access_notes",
-        }
-    }
-
-    /// The field's value on a customer.
-    pub fn get(self, customer: &crate::Customer) -> &str {
-        match self {
-            CustomerField::Phone => &customer.phone,
-            CustomerField::AccessNotes => &customer.access_notes,
-        }
-    }
-
-    pub fn set(self, customer: &mut crate::Customer, value: String) {
-        match self {
-            CustomerField::Phone => customer.phone = value,
-            CustomerField::AccessNotes => customer.access_notes = value,
-        }
-    }
-}
-
-impl Change {
-    pub fn kind(&self) -> &'static str {
-        match self {
-            Change::AddVisitNote { .. } => "add_visit_note",
-            Change::AdvanceVisit { .. } => "advance_visit",
-            Change::AddPriority { .. } => "add_priority",
-            Change::AddPromise { .. } => "add_promise",
-            Change::KeepPromise { .. } => "keep_promise",
-            Change::AcknowledgePriorities { .. } => "acknowledge_priorities",
-            Change::EditCustomer { .. } => "edit_customer",
-        }
-    }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -257,110 +163,19 @@ pub struct VisitNote {
 
 /// Checks a whole mutation as it arrives: the time it was made and its change.
 pub fn validate_mutation(mutation: &Mutation) -> Result<(), String> {
-    time_ok("made_at", mutation.made_at)?;
+    kinds::time_ok("made_at", mutation.made_at)?;
     validate(&mutation.change)
 }
 
-/// Checks what can be checked without the database, so bad input is refused with a reason.
-/// The client runs this too before it records a write.
+/// Checks what can be checked without the database (see [`Kind::validate`]).
 pub fn validate(change: &Change) -> Result<(), String> {
-    for (what, at) in instants(change) {
-        time_ok(what, at)?;
-    }
-    if let Change::AddPromise { due_on, .. } = change {
-        if !crate::plausible_date(*due_on) {
-            return Err(format!(
-                "The due date {due_on} is out of range; give a date between the years 2000 and 2200."
-            ));
-        }
-    }
-    match change {
-        Change::AddVisitNote { body, .. } => text_ok("note", body, MAX_NOTE_CHARS),
-        Change::AddPriority { text, .. } => {
-            text_ok("priority", text, crate::priority::MAX_PRIORITY_TEXT)
-        }
-        Change::AddPromise { text, .. } => {
-            text_ok("promise", text, crate::promise::MAX_PROMISE_TEXT)
-        }
-        Change::AdvanceVisit {
-            status: VisitStatus::Scheduled,
-            ..
-        } => Err("A visit cannot be moved back to scheduled.".into()),
-        Change::AdvanceVisit {
-            status: VisitStatus::Skipped,
-            skip_reason,
-            ..
-        } => match skip_reason.as_deref().map(str::trim) {
-            Some(r) if !r.is_empty() => text_ok("reason for skipping", r, MAX_SKIP_REASON),
-            _ => Err("Say why the visit was skipped.".into()),
-        },
-        Change::AdvanceVisit { skip_reason, .. } => match skip_reason {
-            // Kept with the visit even when it was not skipped, so it is checked the same.
-            Some(r) => crate::text::check_text("The reason for skipping", r),
-            None => Ok(()),
-        },
-        Change::EditCustomer { field, value, .. } => {
-            let mut draft = crate::CustomerDraft {
-                name: "-".into(),
-                ..Default::default()
-            };
-            match field {
-                CustomerField::Phone => draft.phone = value.clone(),
-                CustomerField::AccessNotes => draft.access_notes = value.clone(),
-            }
-            draft.validate().map(|_| ())
-        }
-        Change::KeepPromise { .. } | Change::AcknowledgePriorities { .. } => Ok(()),
-    }
-}
-
-/// The longest reason for skipping a visit.
-pub const MAX_SKIP_REASON: usize = 500;
-
-/// Every instant a change carries, named for the message. No catch-all arm: a new kind with a
-/// time must say here which of its fields are times, so none escapes the check.
-fn instants(change: &Change) -> Vec<(&'static str, DateTime<Utc>)> {
-    match change {
-        Change::AdvanceVisit { at, .. } => vec![("at", *at)],
-        Change::KeepPromise { at, .. } => vec![("at", *at)],
-        Change::AcknowledgePriorities { at, .. } => vec![("at", *at)],
-        Change::AddVisitNote { .. }
-        | Change::AddPriority { .. }
-        | Change::AddPromise { .. }
-        | Change::EditCustomer { .. } => vec![],
-    }
-}
-
-/// A time before 2000 (or after 2200) is a phone whose clock was reset or a broken client; one
-/// in the future is believed only up to the server's clock (see the store), since the write
-/// itself is real.
-fn time_ok(what: &str, at: DateTime<Utc>) -> Result<(), String> {
-    if crate::plausible_date(at.date_naive()) {
-        Ok(())
-    } else {
-        Err(format!(
-            "The time {at} ({what}) is not plausible; check the phone's date and time."
-        ))
-    }
-}
-
-/// A person's text: not empty, not too long, no control characters (see [`crate::text`]).
-fn text_ok(what: &str, text: &str, max: usize) -> Result<(), String> {
-    let len = text.trim().chars().count();
-    if len == 0 {
-        Err(format!("The {what} is empty."))
-    } else if len > max {
-        Err(format!(
-            "The {what} is {len} characters long; the limit is {max}."
-        ))
-    } else {
-        crate::text::check_text(&format!("The {what}"), text)
-    }
+    change.validate()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::VisitStatus;
 
     #[test]
     fn mutations_travel_as_tagged_json() {
@@ -368,10 +183,10 @@ mod tests {
             id: Uuid::nil(),
             seq: 1,
             made_at: DateTime::<Utc>::MIN_UTC,
-            change: Change::KeepPromise {
+            change: Change::KeepPromise(KeepPromise {
                 promise_id: Uuid::nil(),
                 at: DateTime::<Utc>::MIN_UTC,
-            },
+            }),
         };
         let json = serde_json::to_value(&m).unwrap();
         assert_eq!(json["change"]["kind"], "keep_promise");
@@ -387,11 +202,11 @@ mod tests {
 
     #[test]
     fn a_mutation_made_before_2000_is_refused_whatever_its_kind() {
-        let change = Change::AddVisitNote {
+        let change = Change::AddVisitNote(AddVisitNote {
             note_id: Uuid::nil(),
             visit_id: Uuid::nil(),
             body: "Checked all stations".into(),
-        };
+        });
         let at = |t: &str| Mutation {
             id: Uuid::nil(),
             seq: 1,
@@ -407,30 +222,38 @@ mod tests {
 
     #[test]
     fn validation_explains_what_is_wrong() {
-        let note = |body: &str| Change::AddVisitNote {
-            note_id: Uuid::nil(),
-            visit_id: Uuid::nil(),
-            body: body.into(),
+        let note = |body: &str| {
+            Change::AddVisitNote(AddVisitNote {
+                note_id: Uuid::nil(),
+                visit_id: Uuid::nil(),
+                body: body.into(),
+            })
         };
         let morning = "2026-11-22T08:00:00Z".parse::<DateTime<Utc>>().unwrap();
-        let arrived_at = |at| Change::AdvanceVisit {
-            visit_id: Uuid::nil(),
-            status: VisitStatus::OnSite,
-            at,
-            skip_reason: None,
+        let arrived_at = |at| {
+            Change::AdvanceVisit(AdvanceVisit {
+                visit_id: Uuid::nil(),
+                status: VisitStatus::OnSite,
+                at,
+                skip_reason: None,
+            })
         };
-        let advance = |status, reason: Option<&str>| Change::AdvanceVisit {
-            visit_id: Uuid::nil(),
-            status,
-            at: morning,
-            skip_reason: reason.map(Into::into),
+        let advance = |status, reason: Option<&str>| {
+            Change::AdvanceVisit(AdvanceVisit {
+                visit_id: Uuid::nil(),
+                status,
+                at: morning,
+                skip_reason: reason.map(Into::into),
+            })
         };
-        let promise_due = |due_on| Change::AddPromise {
-            promise_id: Uuid::nil(),
-            customer_id: Uuid::nil(),
-            visit_id: None,
-            text: "Bring the spare filter".into(),
-            due_on,
+        let promise_due = |due_on| {
+            Change::AddPromise(AddPromise {
+                promise_id: Uuid::nil(),
+                customer_id: Uuid::nil(),
+                visit_id: None,
+                text: "Bring the spare filter".into(),
+                due_on,
+            })
         };
         let cases: Vec<(Change, Result<(), &str>)> = vec![
             (note("Checked all stations"), Ok(())),

@@ -5,7 +5,10 @@ use crate::helpers::*;
 use crate::support::answer;
 use chrono::{Duration, Utc};
 use client::{Engine, MemoryStorage, Transport, TransportError};
-use domain::sync::{Change, PullRequest, PullResponse, PushRequest, PushResponse};
+use domain::sync::{
+    AddPriority, AddPromise, AddVisitNote, AdvanceVisit, Change, EditCustomer, PullRequest,
+    PullResponse, PushRequest, PushResponse,
+};
 use domain::{new_id, UserSummary, VisitStatus};
 use std::cell::Cell;
 use uuid::Uuid;
@@ -103,36 +106,36 @@ async fn a_day_offline_reaches_the_server_exactly_once_when_the_signal_returns()
         offline.offline.set(true);
         let mut engine = Engine::open(storage.clone(), sam.clone()).unwrap();
         let changes = vec![
-            Change::AdvanceVisit {
+            Change::AdvanceVisit(AdvanceVisit {
                 visit_id: visit,
                 status: VisitStatus::OnSite,
                 at: now,
                 skip_reason: None,
-            },
-            Change::AddVisitNote {
+            }),
+            Change::AddVisitNote(AddVisitNote {
                 note_id: new_id(),
                 visit_id: visit,
                 body: "Replaced two bait stations.".into(),
-            },
-            Change::AddPriority {
+            }),
+            Change::AddPriority(AddPriority {
                 priority_id: new_id(),
                 customer_id: customer,
                 text: "Use the back door on Saturdays".into(),
                 pinned: false,
-            },
-            Change::AddPromise {
+            }),
+            Change::AddPromise(AddPromise {
                 promise_id: new_id(),
                 customer_id: customer,
                 visit_id: Some(visit),
                 text: "Bring sealant next visit".into(),
                 due_on: now.date_naive() + Duration::days(28),
-            },
-            Change::AdvanceVisit {
+            }),
+            Change::AdvanceVisit(AdvanceVisit {
                 visit_id: visit,
                 status: VisitStatus::Done,
                 at: now + Duration::minutes(30),
                 skip_reason: None,
-            },
+            }),
         ];
         for change in changes {
             engine.record(change, now).unwrap();
@@ -227,43 +230,43 @@ async fn two_devices_of_one_technician_converge_with_the_server() {
         let now = Utc::now();
         phone
             .record(
-                Change::AddVisitNote {
+                Change::AddVisitNote(AddVisitNote {
                     note_id: new_id(),
                     visit_id: visit,
                     body: "From the phone".into(),
-                },
+                }),
                 now,
             )
             .unwrap();
         tablet
             .record(
-                Change::AddVisitNote {
+                Change::AddVisitNote(AddVisitNote {
                     note_id: new_id(),
                     visit_id: visit,
                     body: "From the tablet".into(),
-                },
+                }),
                 now,
             )
             .unwrap();
         tablet
             .record(
-                Change::AdvanceVisit {
+                Change::AdvanceVisit(AdvanceVisit {
                     visit_id: visit,
                     status: VisitStatus::EnRoute,
                     at: now,
                     skip_reason: None,
-                },
+                }),
                 now,
             )
             .unwrap();
         phone
             .record(
-                Change::AdvanceVisit {
+                Change::AdvanceVisit(AdvanceVisit {
                     visit_id: visit,
                     status: VisitStatus::OnSite,
                     at: now,
                     skip_reason: None,
-                },
+                }),
                 now,
             )
             .unwrap();
@@ -302,19 +305,19 @@ async fn a_change_the_server_refuses_is_kept_as_a_problem_and_does_not_block_the
         let (visit, _) = dorothys_visit(&engine, &sam);
         let now = Utc::now();
         // A visit that is not on Sam's route (say the office moved it while he was offline).
-        let elsewhere = Change::AddVisitNote {
+        let elsewhere = Change::AddVisitNote(AddVisitNote {
             note_id: new_id(),
             visit_id: new_id(),
             body: "Lost stop".into(),
-        };
+        });
         engine.record(elsewhere, now).unwrap();
         engine
             .record(
-                Change::AddVisitNote {
+                Change::AddVisitNote(AddVisitNote {
                     note_id: new_id(),
                     visit_id: visit,
                     body: "Fine".into(),
-                },
+                }),
                 now,
             )
             .unwrap();
@@ -354,12 +357,12 @@ async fn a_conflicting_edit_of_a_single_value_keeps_both_values_visible() {
             ("access_notes", ""),
         ];
         app.call(&office, "customers/save", &form).await;
-        let change = Change::EditCustomer {
+        let change = Change::EditCustomer(EditCustomer {
             customer_id: customer,
             field: domain::sync::CustomerField::Phone,
             value: "(555) 123-9999".into(),
             base_version: copy.version,
-        };
+        });
         engine.record(change, Utc::now()).unwrap();
         assert_eq!(
             engine.cache().customers[&customer].phone,

@@ -1,7 +1,9 @@
 use crate::helpers::*;
 use chrono::{Duration, Utc};
 use domain::sync::{
-    Change, CustomerField, Mutation, Outcome, PullResponse, PushRequest, PushResponse,
+    AcknowledgePriorities, AddPriority, AddPromise, AddVisitNote, AdvanceVisit, Change,
+    CustomerField, EditCustomer, KeepPromise, Mutation, Outcome, PullResponse, PushRequest,
+    PushResponse,
 };
 use domain::{new_id, VisitStatus};
 use reqwest::Client;
@@ -78,11 +80,11 @@ impl Device {
 }
 
 pub(crate) fn note(visit_id: Uuid, body: &str) -> Change {
-    Change::AddVisitNote {
+    Change::AddVisitNote(AddVisitNote {
         note_id: new_id(),
         visit_id,
         body: body.into(),
-    }
+    })
 }
 
 /// Sam's visit to Dorothy today, from his first pull.
@@ -139,11 +141,13 @@ async fn visit_status_from_two_devices_moves_forward_only_and_keeps_the_earliest
         let mut tablet = Device::of(&app, SAM).await;
         let visit = dorothys_visit_today(&app, &phone).await;
         let now = Utc::now();
-        let advance = |status, at| Change::AdvanceVisit {
-            visit_id: visit,
-            status,
-            at,
-            skip_reason: None,
+        let advance = |status, at| {
+            Change::AdvanceVisit(AdvanceVisit {
+                visit_id: visit,
+                status,
+                at,
+                skip_reason: None,
+            })
         };
         let m1 = phone.mutation(advance(VisitStatus::OnSite, now - Duration::minutes(5)));
         let m2 = tablet.mutation(advance(VisitStatus::OnSite, now - Duration::minutes(9)));
@@ -360,9 +364,11 @@ async fn reading_the_priorities_is_recorded_once_at_the_earliest_time() {
         let mut sam = Device::of(&app, SAM).await;
         let visit = dorothys_visit_today(&app, &sam).await;
         let now = Utc::now();
-        let ack = |at| Change::AcknowledgePriorities {
-            visit_id: visit,
-            at,
+        let ack = |at| {
+            Change::AcknowledgePriorities(AcknowledgePriorities {
+                visit_id: visit,
+                at,
+            })
         };
         let later = sam.mutation(ack(now));
         let earlier = sam.mutation(ack(now - Duration::minutes(3)));
@@ -403,11 +409,13 @@ async fn an_edit_made_on_an_older_copy_is_a_conflict_that_keeps_both_values() {
         let res = app.call(&office, "customers/save", &form).await;
         assert!(res.status().is_success() || res.status().is_redirection());
 
-        let edit = |field, value: &str, base| Change::EditCustomer {
-            customer_id: dorothy.id,
-            field,
-            value: value.into(),
-            base_version: base,
+        let edit = |field, value: &str, base| {
+            Change::EditCustomer(EditCustomer {
+                customer_id: dorothy.id,
+                field,
+                value: value.into(),
+                base_version: base,
+            })
         };
         let phone = sam.mutation(edit(
             CustomerField::Phone,
@@ -484,21 +492,21 @@ async fn a_promise_made_on_the_phone_can_be_kept_and_stays_kept() {
             .customer_id;
         let promise_id = new_id();
         let due_on = Utc::now().date_naive() + Duration::days(7);
-        let add = sam.mutation(Change::AddPromise {
+        let add = sam.mutation(Change::AddPromise(AddPromise {
             promise_id,
             customer_id: customer,
             visit_id: Some(visit),
             text: "Bring the spare bait stations".into(),
             due_on,
-        });
-        let keep = sam.mutation(Change::KeepPromise {
+        }));
+        let keep = sam.mutation(Change::KeepPromise(KeepPromise {
             promise_id,
             at: Utc::now(),
-        });
-        let keep_again = sam.mutation(Change::KeepPromise {
+        }));
+        let keep_again = sam.mutation(Change::KeepPromise(KeepPromise {
             promise_id,
             at: Utc::now(),
-        });
+        }));
         let outcomes = sam.push(&app, &[add, keep, keep_again]).await;
         assert_eq!(
             outcomes,
@@ -629,20 +637,20 @@ async fn the_office_settles_a_conflict_and_cannot_save_over_a_newer_phone_edit()
         assert!(res.status().is_success() || res.status().is_redirection());
 
         // Sam's phone, still on the old copy, writes a phone number: a conflict.
-        let phone = sam.mutation(Change::EditCustomer {
+        let phone = sam.mutation(Change::EditCustomer(EditCustomer {
             customer_id: dorothy.id,
             field: CustomerField::Phone,
             value: "(555) 123-9999".into(),
             base_version: dorothy.version,
-        });
+        }));
         sam.push(&app, &[phone]).await;
         // And the access notes, which nobody else touched: applied.
-        let gate = sam.mutation(Change::EditCustomer {
+        let gate = sam.mutation(Change::EditCustomer(EditCustomer {
             customer_id: dorothy.id,
             field: CustomerField::AccessNotes,
             value: "Gate code 4821".into(),
             base_version: dorothy.version,
-        });
+        }));
         assert_eq!(sam.push(&app, &[gate]).await, [Outcome::Applied]);
 
         // The office's form, opened before the phone's edit, cannot overwrite the gate code.
@@ -723,12 +731,12 @@ async fn two_instances_over_one_database_serve_two_devices_that_converge() {
         let again = phone.push(&b, &from_phone).await;
         assert!(again.iter().all(|o| *o == Outcome::Duplicate));
         // Sam's tablet also marks the visit on site through B; the phone sees it through A.
-        let arrive = tablet.mutation(Change::AdvanceVisit {
+        let arrive = tablet.mutation(Change::AdvanceVisit(AdvanceVisit {
             visit_id: visit,
             status: VisitStatus::OnSite,
             at: Utc::now(),
             skip_reason: None,
-        });
+        }));
         assert_eq!(tablet.push(&b, &[arrive]).await, [Outcome::Applied]);
 
         // Each device pulls from the instance it did not push to, and both end up the same.
@@ -784,11 +792,13 @@ async fn two_offline_edits_of_one_field_on_one_phone_build_on_each_other() {
             .find(|c| c.name == demo::DOROTHY)
             .unwrap()
             .clone();
-        let edit = |value: &str| Change::EditCustomer {
-            customer_id: dorothy.id,
-            field: CustomerField::Phone,
-            value: value.into(),
-            base_version: dorothy.version,
+        let edit = |value: &str| {
+            Change::EditCustomer(EditCustomer {
+                customer_id: dorothy.id,
+                field: CustomerField::Phone,
+                value: value.into(),
+                base_version: dorothy.version,
+            })
         };
         let typo = phone.mutation(edit("(555) 010-99"));
         let fixed = phone.mutation(edit("(555) 010-9999"));
@@ -902,24 +912,24 @@ async fn a_new_record_reusing_another_records_id_is_rejected_and_writes_nothing(
         let (note_id, priority_id, promise_id) = (new_id(), new_id(), new_id());
         let due_on = Utc::now().date_naive() + Duration::days(3);
         let sams = [
-            sam.mutation(Change::AddVisitNote {
+            sam.mutation(Change::AddVisitNote(AddVisitNote {
                 note_id,
                 visit_id: visit,
                 body: "Two stations chewed.".into(),
-            }),
-            sam.mutation(Change::AddPriority {
+            })),
+            sam.mutation(Change::AddPriority(AddPriority {
                 priority_id,
                 customer_id: dorothy,
                 text: "Quiet during opening hours".into(),
                 pinned: false,
-            }),
-            sam.mutation(Change::AddPromise {
+            })),
+            sam.mutation(Change::AddPromise(AddPromise {
                 promise_id,
                 customer_id: dorothy,
                 visit_id: None,
                 text: "Bring the spare lid".into(),
                 due_on,
-            }),
+            })),
         ];
         assert_eq!(
             sam.push(&app, &sams).await,
@@ -930,24 +940,24 @@ async fn a_new_record_reusing_another_records_id_is_rejected_and_writes_nothing(
         let mut priya = Device::of(&app, PRIYA).await;
         let (her_visit, her_customer) = another_visit(&priya.pull(&app, 0, 5000).await, dorothy);
         let clashes = [
-            priya.mutation(Change::AddVisitNote {
+            priya.mutation(Change::AddVisitNote(AddVisitNote {
                 note_id,
                 visit_id: her_visit,
                 body: "Not Sam's note".into(),
-            }),
-            priya.mutation(Change::AddPriority {
+            })),
+            priya.mutation(Change::AddPriority(AddPriority {
                 priority_id,
                 customer_id: her_customer,
                 text: "Not Sam's priority".into(),
                 pinned: true,
-            }),
-            priya.mutation(Change::AddPromise {
+            })),
+            priya.mutation(Change::AddPromise(AddPromise {
                 promise_id,
                 customer_id: her_customer,
                 visit_id: None,
                 text: "Not Sam's promise".into(),
                 due_on,
-            }),
+            })),
         ];
         for outcome in priya.push(&app, &clashes).await {
             let Outcome::Rejected { reason } = outcome else {
@@ -972,11 +982,11 @@ async fn a_new_record_reusing_another_records_id_is_rejected_and_writes_nothing(
         }
 
         // The same record sent again by a new mutation (an app that re-recorded it) is harmless.
-        let again = sam.mutation(Change::AddVisitNote {
+        let again = sam.mutation(Change::AddVisitNote(AddVisitNote {
             note_id,
             visit_id: visit,
             body: "Two stations chewed.".into(),
-        });
+        }));
         assert_eq!(sam.push(&app, &[again]).await, [Outcome::Duplicate]);
     }
 }
@@ -1082,12 +1092,12 @@ async fn a_technician_serves_a_customer_through_a_visit_in_their_window_not_an_o
                 usize::from(may),
                 "{email}"
             );
-            let priority = phone.mutation(Change::AddPriority {
+            let priority = phone.mutation(Change::AddPriority(AddPriority {
                 priority_id: new_id(),
                 customer_id: laundry,
                 text: "Collect before noon".into(),
                 pinned: false,
-            });
+            }));
             let outcome = phone.push(&app, &[priority]).await.remove(0);
             if may {
                 assert_eq!(outcome, Outcome::Applied, "{email}");

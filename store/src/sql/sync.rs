@@ -125,74 +125,57 @@ impl SyncStore for Backend {
     }
 }
 
+/// A kind of change as the server applies it. Each kind's module says how (`visit`,
+/// `customer`, `promise`); [`applier`] is the one place that lists them.
+#[async_trait]
+trait Apply: Sync {
+    /// Checks it against the database and writes it, inside the mutation's savepoint. The
+    /// checks that need no database ran before (`Kind::validate`).
+    async fn apply(
+        &self,
+        tx: &mut Tx<'_>,
+        ctx: &Ctx<'_>,
+        mutation: &Mutation,
+    ) -> StoreResult<Outcome>;
+
+    /// Its line in the audit trail once applied; `None` for a kind that records its own
+    /// history.
+    fn audit(&self) -> Option<Audit>;
+}
+
+/// What the audit trail says about an applied change.
+struct Audit {
+    /// `visit`, `promise` or `customer`: the row whose customer the line is filed under.
+    entity: &'static str,
+    id: Uuid,
+    action: &'static str,
+    detail: String,
+}
+
+fn applier(change: &Change) -> &dyn Apply {
+    match change {
+        Change::AddVisitNote(c) => c,
+        Change::AdvanceVisit(c) => c,
+        Change::AddPriority(c) => c,
+        Change::AddPromise(c) => c,
+        Change::KeepPromise(c) => c,
+        Change::AcknowledgePriorities(c) => c,
+        Change::EditCustomer(c) => c,
+    }
+}
+
 /// Applies one readable mutation: checks it, writes it, and puts it in the audit trail if it
 /// was applied. Runs inside the mutation's own savepoint.
 async fn apply_one(tx: &mut Tx<'_>, ctx: &Ctx<'_>, mutation: &Mutation) -> StoreResult<Outcome> {
     if let Err(reason) = domain::sync::validate_mutation(mutation) {
         return Ok(rejected(reason));
     }
-    let outcome = match &mutation.change {
-        Change::AddVisitNote {
-            note_id,
-            visit_id,
-            body,
-        } => visit::add_note(tx, ctx, *note_id, *visit_id, body).await?,
-        Change::AdvanceVisit {
-            visit_id,
-            status,
-            at,
-            skip_reason,
-        } => {
-            let at = believable(*at, ctx.at);
-            let reason = skip_reason.as_deref();
-            visit::advance(tx, ctx, *visit_id, *status, at, reason).await?
-        }
-        Change::AcknowledgePriorities { visit_id, at } => {
-            visit::acknowledge(tx, ctx, *visit_id, believable(*at, ctx.at)).await?
-        }
-        Change::AddPriority {
-            priority_id,
-            customer_id,
-            text,
-            pinned,
-        } => customer::add_priority(tx, ctx, *priority_id, *customer_id, text, *pinned).await?,
-        Change::EditCustomer {
-            customer_id,
-            field,
-            value,
-            base_version,
-        } => {
-            let edit = customer::FieldEdit {
-                seq: mutation.seq,
-                customer_id: *customer_id,
-                field: *field,
-                value,
-                base_version: *base_version,
-            };
-            customer::edit(tx, ctx, mutation.id, edit).await?
-        }
-        Change::AddPromise {
-            promise_id,
-            customer_id,
-            visit_id,
-            text,
-            due_on,
-        } => {
-            let new = promise::NewPromise {
-                id: *promise_id,
-                customer_id: *customer_id,
-                visit_id: *visit_id,
-                text,
-                due_on: *due_on,
-            };
-            promise::add(tx, ctx, new).await?
-        }
-        Change::KeepPromise { promise_id, at } => {
-            promise::keep(tx, ctx, *promise_id, believable(*at, ctx.at)).await?
-        }
-    };
+    let kind = applier(&mutation.change);
+    let outcome = kind.apply(tx, ctx, mutation).await?;
     if outcome == Outcome::Applied {
-        audit_mutation(tx, &mutation.change, ctx.user, ctx.made_at).await?;
+        if let Some(audit) = kind.audit() {
+            audit_mutation(tx, audit, ctx.user, ctx.made_at).await?;
+        }
     }
     Ok(outcome)
 }
@@ -246,47 +229,19 @@ async fn record_answer(
     Ok(())
 }
 
-/// Puts a phone's change in the audit trail, under the technician who made it. Priorities
-/// record their own history (`record_event`).
+/// Puts a phone's change in the audit trail, under the technician who made it.
 async fn audit_mutation(
     tx: &mut Tx<'_>,
-    change: &Change,
+    audit: Audit,
     user: &UserSummary,
     at: DateTime<Utc>,
 ) -> StoreResult<()> {
-    let (entity, id, action, detail) = match change {
-        Change::AddVisitNote { visit_id, .. } => ("visit", *visit_id, "note added", String::new()),
-        Change::AdvanceVisit {
-            visit_id,
-            status,
-            skip_reason,
-            ..
-        } => (
-            "visit",
-            *visit_id,
-            status.label(),
-            skip_reason.clone().unwrap_or_default(),
-        ),
-        Change::AcknowledgePriorities { visit_id, .. } => {
-            ("visit", *visit_id, "priorities read", String::new())
-        }
-        Change::AddPromise {
-            promise_id, text, ..
-        } => ("promise", *promise_id, "made", text.clone()),
-        Change::KeepPromise { promise_id, .. } => ("promise", *promise_id, "kept", String::new()),
-        Change::EditCustomer {
-            customer_id,
-            field,
-            value,
-            ..
-        } => (
-            "customer",
-            *customer_id,
-            "edited",
-            format!("{}: {value}", field.as_str().replace('_', " ")),
-        ),
-        Change::AddPriority { .. } => return Ok(()),
-    };
+    let Audit {
+        entity,
+        id,
+        action,
+        detail,
+    } = audit;
     let customer_id: Option<(Uuid,)> = match entity {
         "visit" => sqlx::query_as(q("SELECT customer_id FROM visits WHERE id = ?")),
         "promise" => sqlx::query_as(q("SELECT customer_id FROM promises WHERE id = ?")),

@@ -3,27 +3,55 @@
 use super::super::customers::{stamp_field, CUSTOMER_COLUMNS};
 use super::super::priorities::record_event;
 use super::visit::ID_TAKEN;
-use super::{q, rejected, serves, Backend, Ctx, Tx, NOT_YOURS};
+use super::{q, rejected, serves, Apply, Audit, Backend, Ctx, Tx, NOT_YOURS};
 use crate::StoreResult;
-use domain::sync::{judge_edit, CustomerField, EditVerdict, FieldStamp, FieldWrite, Outcome};
+use async_trait::async_trait;
+use domain::sync::{
+    judge_edit, AddPriority, EditCustomer, EditVerdict, FieldStamp, FieldWrite, Mutation, Outcome,
+};
 use domain::{new_id, Customer};
 use uuid::Uuid;
 
-pub(super) struct FieldEdit<'a> {
-    pub seq: i64,
-    pub customer_id: Uuid,
-    pub field: CustomerField,
-    pub value: &'a str,
-    pub base_version: i64,
+#[async_trait]
+impl Apply for EditCustomer {
+    async fn apply(
+        &self,
+        tx: &mut Tx<'_>,
+        ctx: &Ctx<'_>,
+        mutation: &Mutation,
+    ) -> StoreResult<Outcome> {
+        edit(tx, ctx, mutation, self).await
+    }
+
+    fn audit(&self) -> Option<Audit> {
+        Some(Audit {
+            entity: "customer",
+            id: self.customer_id,
+            action: "edited",
+            detail: format!("{}: {}", self.field.as_str().replace('_', " "), self.value),
+        })
+    }
+}
+
+#[async_trait]
+impl Apply for AddPriority {
+    async fn apply(&self, tx: &mut Tx<'_>, ctx: &Ctx<'_>, _: &Mutation) -> StoreResult<Outcome> {
+        add_priority(tx, ctx, self).await
+    }
+
+    /// A priority records its own history (`record_event`).
+    fn audit(&self) -> Option<Audit> {
+        None
+    }
 }
 
 /// Applies a field edit made on the device's copy of the customer, unless the field changed on
 /// the server after that copy: then nothing is overwritten and both values are recorded.
-pub(super) async fn edit(
+async fn edit(
     tx: &mut Tx<'_>,
     ctx: &Ctx<'_>,
-    mutation_id: Uuid,
-    edit: FieldEdit<'_>,
+    mutation: &Mutation,
+    edit: &EditCustomer,
 ) -> StoreResult<Outcome> {
     if !serves(tx, ctx, edit.customer_id).await? {
         return Ok(rejected(NOT_YOURS));
@@ -54,7 +82,7 @@ pub(super) async fn edit(
     let write = FieldWrite {
         base_version: edit.base_version,
         device_id: ctx.device_id,
-        seq: edit.seq,
+        seq: mutation.seq,
         value: &value,
     };
     if judge_edit(stamp, &server_value, write) == EditVerdict::Conflict {
@@ -68,7 +96,7 @@ pub(super) async fn edit(
         .bind(&server_value)
         .bind(&value)
         .bind(ctx.user.id)
-        .bind(mutation_id)
+        .bind(mutation.id)
         .bind(ctx.at)
         .execute(&mut **tx)
         .await?;
@@ -88,19 +116,18 @@ pub(super) async fn edit(
         .bind(edit.customer_id)
         .execute(&mut **tx)
         .await?;
-    let writer = Some((ctx.device_id, edit.seq));
+    let writer = Some((ctx.device_id, mutation.seq));
     stamp_field(tx, edit.customer_id, edit.field, ctx.version, writer).await?;
     Ok(Outcome::Applied)
 }
 
-pub(super) async fn add_priority(
-    tx: &mut Tx<'_>,
-    ctx: &Ctx<'_>,
-    priority_id: Uuid,
-    customer_id: Uuid,
-    text: &str,
-    pinned: bool,
-) -> StoreResult<Outcome> {
+async fn add_priority(tx: &mut Tx<'_>, ctx: &Ctx<'_>, new: &AddPriority) -> StoreResult<Outcome> {
+    let AddPriority {
+        priority_id,
+        customer_id,
+        ref text,
+        pinned,
+    } = *new;
     if !serves(tx, ctx, customer_id).await? {
         return Ok(rejected(NOT_YOURS));
     }

@@ -1,26 +1,47 @@
 //! Pushed changes to promises: made and kept.
 
 use super::visit::ID_TAKEN;
-use super::{q, rejected, serves, Ctx, Tx, NOT_YOURS};
+use super::{believable, q, rejected, serves, Apply, Audit, Ctx, Tx, NOT_YOURS};
 use crate::StoreResult;
+use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
-use domain::sync::Outcome;
+use domain::sync::{AddPromise, KeepPromise, Mutation, Outcome};
 use domain::Role;
 use uuid::Uuid;
 
-pub(super) struct NewPromise<'a> {
-    pub id: Uuid,
-    pub customer_id: Uuid,
-    pub visit_id: Option<Uuid>,
-    pub text: &'a str,
-    pub due_on: NaiveDate,
+#[async_trait]
+impl Apply for AddPromise {
+    async fn apply(&self, tx: &mut Tx<'_>, ctx: &Ctx<'_>, _: &Mutation) -> StoreResult<Outcome> {
+        add(tx, ctx, self).await
+    }
+
+    fn audit(&self) -> Option<Audit> {
+        Some(Audit {
+            entity: "promise",
+            id: self.promise_id,
+            action: "made",
+            detail: self.text.clone(),
+        })
+    }
 }
 
-pub(super) async fn add(
-    tx: &mut Tx<'_>,
-    ctx: &Ctx<'_>,
-    new: NewPromise<'_>,
-) -> StoreResult<Outcome> {
+#[async_trait]
+impl Apply for KeepPromise {
+    async fn apply(&self, tx: &mut Tx<'_>, ctx: &Ctx<'_>, _: &Mutation) -> StoreResult<Outcome> {
+        keep(tx, ctx, self.promise_id, believable(self.at, ctx.at)).await
+    }
+
+    fn audit(&self) -> Option<Audit> {
+        Some(Audit {
+            entity: "promise",
+            id: self.promise_id,
+            action: "kept",
+            detail: String::new(),
+        })
+    }
+}
+
+async fn add(tx: &mut Tx<'_>, ctx: &Ctx<'_>, new: &AddPromise) -> StoreResult<Outcome> {
     if !serves(tx, ctx, new.customer_id).await? {
         return Ok(rejected(NOT_YOURS));
     }
@@ -51,7 +72,7 @@ pub(super) async fn add(
             status, created_by_id, created_at, version)
          VALUES (?, ?, ?, ?, ?, ?, ?, 'open', ?, ?, ?) ON CONFLICT (id) DO NOTHING",
     ))
-    .bind(new.id)
+    .bind(new.promise_id)
     .bind(new.customer_id)
     .bind(ctx.user.id)
     .bind(text)
@@ -72,7 +93,7 @@ pub(super) async fn add(
     let (of, said, due, by): (Uuid, String, NaiveDate, Uuid) = sqlx::query_as(q(
         "SELECT customer_id, text, due_on, created_by_id FROM promises WHERE id = ?",
     ))
-    .bind(new.id)
+    .bind(new.promise_id)
     .fetch_one(&mut **tx)
     .await?;
     let same = (of, said.as_str(), due, by) == (new.customer_id, text, new.due_on, ctx.user.id);
@@ -83,7 +104,7 @@ pub(super) async fn add(
     })
 }
 
-pub(super) async fn keep(
+async fn keep(
     tx: &mut Tx<'_>,
     ctx: &Ctx<'_>,
     promise_id: Uuid,

@@ -1,9 +1,10 @@
 //! Pushed changes to visits: notes, progress, priorities read.
 
-use super::{q, rejected, Ctx, Tx};
+use super::{believable, q, rejected, Apply, Audit, Ctx, Tx};
 use crate::StoreResult;
+use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use domain::sync::Outcome;
+use domain::sync::{AcknowledgePriorities, AddVisitNote, AdvanceVisit, Mutation, Outcome};
 use domain::visit::{merge_progress, Progress};
 use domain::{Role, UserSummary, VisitStatus};
 use uuid::Uuid;
@@ -39,7 +40,64 @@ async fn own_visit(
     })
 }
 
-pub(super) async fn add_note(
+#[async_trait]
+impl Apply for AddVisitNote {
+    async fn apply(&self, tx: &mut Tx<'_>, ctx: &Ctx<'_>, _: &Mutation) -> StoreResult<Outcome> {
+        add_note(tx, ctx, self.note_id, self.visit_id, &self.body).await
+    }
+
+    fn audit(&self) -> Option<Audit> {
+        Some(Audit {
+            entity: "visit",
+            id: self.visit_id,
+            action: "note added",
+            detail: String::new(),
+        })
+    }
+}
+
+#[async_trait]
+impl Apply for AdvanceVisit {
+    async fn apply(&self, tx: &mut Tx<'_>, ctx: &Ctx<'_>, _: &Mutation) -> StoreResult<Outcome> {
+        let at = believable(self.at, ctx.at);
+        advance(
+            tx,
+            ctx,
+            self.visit_id,
+            self.status,
+            at,
+            self.skip_reason.as_deref(),
+        )
+        .await
+    }
+
+    fn audit(&self) -> Option<Audit> {
+        Some(Audit {
+            entity: "visit",
+            id: self.visit_id,
+            action: self.status.label(),
+            detail: self.skip_reason.clone().unwrap_or_default(),
+        })
+    }
+}
+
+#[async_trait]
+impl Apply for AcknowledgePriorities {
+    async fn apply(&self, tx: &mut Tx<'_>, ctx: &Ctx<'_>, _: &Mutation) -> StoreResult<Outcome> {
+        acknowledge(tx, ctx, self.visit_id, believable(self.at, ctx.at)).await
+    }
+
+    fn audit(&self) -> Option<Audit> {
+        Some(Audit {
+            entity: "visit",
+            id: self.visit_id,
+            action: "priorities read",
+            detail: String::new(),
+        })
+    }
+}
+
+async fn add_note(
     tx: &mut Tx<'_>,
     ctx: &Ctx<'_>,
     note_id: Uuid,
@@ -91,7 +149,7 @@ pub(super) const ID_TAKEN: &str =
     "Another record already has this id, so this one was not saved; the app that sent it \
      may be faulty: update it, and write this again.";
 
-pub(super) async fn advance(
+async fn advance(
     tx: &mut Tx<'_>,
     ctx: &Ctx<'_>,
     visit_id: Uuid,
@@ -135,7 +193,7 @@ pub(super) async fn advance(
 }
 
 /// Keeps the earliest time the priorities were read.
-pub(super) async fn acknowledge(
+async fn acknowledge(
     tx: &mut Tx<'_>,
     ctx: &Ctx<'_>,
     visit_id: Uuid,
