@@ -1,6 +1,7 @@
 //! Which column of the file holds what: headers recognised however a spreadsheet spells them,
 //! and the person's own choices for the rest.
 
+use crate::customer::{DraftField, DRAFT_FIELDS};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
 
@@ -63,6 +64,12 @@ impl Field {
             Field::BackupTechnician => "Backup technician (email or name)",
             Field::Priorities => "Priorities (one per line)",
         }
+    }
+
+    /// The customer field this column fills, if it is one of [`DRAFT_FIELDS`] (the column is
+    /// named after it, so a new customer field is importable and exported by its name).
+    pub fn draft_field(self) -> Option<DraftField> {
+        DRAFT_FIELDS.into_iter().find(|f| f.name == self.key())
     }
 
     pub fn from_key(key: &str) -> Option<Field> {

@@ -103,25 +103,17 @@ impl<'a> Planner<'a> {
 
         // Blank cells keep what is there: an import adds and corrects, it never erases.
         let current = known.map(|k| &k.customer);
-        let keep = |field: Field, now: Option<&String>| -> String {
-            self.cell(row, field)
-                .or_else(|| now.cloned())
-                .unwrap_or_default()
-        };
-        // A name matched whatever its case stays as Rapport spells it.
-        let name = match current {
-            Some(c) if fold(&c.name) == fold(name) => c.name.clone(),
-            _ => keep(Field::Name, current.map(|c| &c.name)),
-        };
-        let draft = CustomerDraft {
-            name,
-            contact_name: keep(Field::ContactName, current.map(|c| &c.contact_name)),
-            address: keep(Field::Address, current.map(|c| &c.address)),
-            phone: keep(Field::Phone, current.map(|c| &c.phone)),
-            email: keep(Field::Email, current.map(|c| &c.email)),
-            access_notes: keep(Field::AccessNotes, current.map(|c| &c.access_notes)),
+        let mut draft = current.map(CustomerDraft::of).unwrap_or_default();
+        for column in Field::ALL {
+            if let (Some(field), Some(value)) = (column.draft_field(), self.cell(row, column)) {
+                field.set(&mut draft, value);
+            }
         }
-        .validate()?;
+        // A name matched whatever its case stays as Rapport spells it.
+        if let Some(c) = current.filter(|c| fold(&c.name) == fold(name)) {
+            draft.name = c.name.clone();
+        }
+        let draft = draft.validate()?;
 
         let now_assigned = current.and_then(|c| c.assigned_technician_id);
         let now_backup = current.and_then(|c| c.backup_technician_id);
@@ -160,7 +152,7 @@ impl<'a> Planner<'a> {
 
         let mut what = Vec::new();
         let fields_changed = match current {
-            Some(c) => changed_fields(c, &draft),
+            Some(c) => CustomerDraft::of(c).changed_fields(&draft),
             None => Vec::new(),
         };
         let technicians_changed = current.map_or(assigned.is_some() || backup.is_some(), |c| {
@@ -277,19 +269,4 @@ fn fold(text: &str) -> String {
         .collect::<Vec<_>>()
         .join(" ")
         .to_lowercase()
-}
-
-fn changed_fields(before: &Customer, after: &CustomerDraft) -> Vec<&'static str> {
-    [
-        ("name", &before.name, &after.name),
-        ("contact", &before.contact_name, &after.contact_name),
-        ("address", &before.address, &after.address),
-        ("phone", &before.phone, &after.phone),
-        ("email", &before.email, &after.email),
-        ("access notes", &before.access_notes, &after.access_notes),
-    ]
-    .into_iter()
-    .filter(|(_, b, a)| b != a)
-    .map(|(name, ..)| name)
-    .collect()
 }

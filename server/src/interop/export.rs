@@ -10,6 +10,7 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::Extension;
 use domain::import::Field;
+use domain::CustomerDraft;
 use serde::Serialize;
 use service::CurrentUser;
 use std::collections::HashMap;
@@ -51,22 +52,23 @@ pub async fn file(
             // one per line (a priority typed over several lines is written on one).
             for k in &known {
                 let c = &k.customer;
-                sheet.row([
-                    c.id.to_string(),
-                    c.name.clone(),
-                    c.contact_name.clone(),
-                    c.address.clone(),
-                    c.phone.clone(),
-                    c.email.clone(),
-                    c.access_notes.clone(),
-                    email(c.assigned_technician_id),
-                    email(c.backup_technician_id),
-                    k.priorities
+                let draft = CustomerDraft::of(c);
+                // Each cell by its column's name, so the columns cannot slip against the header.
+                sheet.row(Field::ALL.map(|field| match field {
+                    Field::Id => c.id.to_string(),
+                    Field::Technician => email(c.assigned_technician_id),
+                    Field::BackupTechnician => email(c.backup_technician_id),
+                    Field::Priorities => k
+                        .priorities
                         .iter()
                         .map(|p| p.split_whitespace().collect::<Vec<_>>().join(" "))
                         .collect::<Vec<_>>()
                         .join("\n"),
-                ]);
+                    _ => field
+                        .draft_field()
+                        .map(|f| f.of(&draft).to_string())
+                        .unwrap_or_default(),
+                }));
             }
         }
         "priorities" => {
