@@ -57,16 +57,18 @@ pub(super) async fn record_event(
     super::audit::record(tx, entry, Some(by), at).await
 }
 
-/// Adds a priority with its first history event, inside the caller's transaction.
+/// Adds a priority with its first history event, inside the caller's transaction: the one
+/// INSERT for a priority from the office, the API and a phone's push. `None` if the id is
+/// taken already; the caller says what that means.
 pub(super) async fn insert_priority(
     tx: &mut Transaction<'_, Db>,
     new: &NewPriority,
     version: i64,
-) -> StoreResult<Priority> {
-    sqlx::query(q(
+) -> StoreResult<Option<Priority>> {
+    let inserted = sqlx::query(q(
         "INSERT INTO priorities (id, customer_id, text, pinned, heard_by_id, heard_role,
             heard_at, version)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING",
     ))
     .bind(new.id)
     .bind(new.customer_id)
@@ -77,13 +79,15 @@ pub(super) async fn insert_priority(
     .bind(new.heard_at)
     .bind(version)
     .execute(&mut **tx)
-    .await
-    .map_err(|e| StoreError::unique_or(e, "That priority was already added."))?;
+    .await?;
+    if inserted.rows_affected() == 0 {
+        return Ok(None);
+    }
     let priority = Backend::priority_in(tx, new.id)
         .await?
         .ok_or(StoreError::NotFound("priority"))?;
     record_event(tx, &priority, "added", new.heard_by_id, new.heard_at).await?;
-    Ok(priority)
+    Ok(Some(priority))
 }
 
 /// Adds many priorities heard by one person at one time (the import), each with its first
@@ -176,7 +180,9 @@ impl Priorities for Backend {
     async fn add_priority(&self, new: NewPriority) -> StoreResult<Priority> {
         let mut tx = self.pool.begin().await?;
         let version = next_version(&mut tx).await?;
-        let priority = insert_priority(&mut tx, &new, version).await?;
+        let priority = insert_priority(&mut tx, &new, version)
+            .await?
+            .ok_or_else(|| StoreError::Conflict("That priority was already added.".into()))?;
         tx.commit().await?;
         Ok(priority)
     }

@@ -133,14 +133,16 @@ pub async fn pull(
     )
     .await?;
 
-    let versions = [
-        exits.iter().map(|r| r.1).collect::<Vec<_>>(),
-        visits.iter().map(|r| r.version).collect(),
-        customers.iter().map(|r| r.version).collect(),
-        priorities.iter().map(|r| r.version).collect(),
-        promises.iter().map(|r| r.version).collect(),
-        notes.iter().map(|r| r.version).collect(),
-    ];
+    let fetched = PullResponse {
+        visits,
+        customers,
+        priorities,
+        promises,
+        notes,
+        ..Default::default()
+    };
+    let mut versions = synced_versions(&fetched);
+    versions.push(exits.iter().map(|r| r.1).collect());
     let full_table = versions.iter().any(|v| v.len() > limit);
     let mut all: Vec<i64> = versions.concat();
     all.sort_unstable();
@@ -157,25 +159,68 @@ pub async fn pull(
     };
     // Anything above the cut-off waits for the next page.
     let more = full_table || all.iter().any(|&v| v > cut);
-    let keep = |v: i64| v <= cut;
-    let mut page = PullResponse {
-        cursor: if more { cut } else { latest.max(cut) },
-        more,
-        visits: visits.into_iter().filter(|r| keep(r.version)).collect(),
-        customers: customers.into_iter().filter(|r| keep(r.version)).collect(),
-        priorities: priorities.into_iter().filter(|r| keep(r.version)).collect(),
-        promises: promises.into_iter().filter(|r| keep(r.version)).collect(),
-        notes: notes.into_iter().filter(|r| keep(r.version)).collect(),
-        removed_visits: exits
-            .into_iter()
-            .filter(|r| keep(r.1))
-            .map(|r| r.0)
-            .collect(),
-        window: Some((scope.from, scope.to)),
-    };
+    let mut page = up_to(fetched, cut);
+    page.cursor = if more { cut } else { latest.max(cut) };
+    page.more = more;
+    page.removed_visits = exits
+        .into_iter()
+        .filter(|r| r.1 <= cut)
+        .map(|r| r.0)
+        .collect();
+    page.window = Some((scope.from, scope.to));
     add_visits_entering_window(tx, scope, &mut page).await?;
     add_customers_entering_scope(tx, scope, cursor, &mut page).await?;
     Ok(page)
+}
+
+/// The versions of every synced table's rows. Destructured without `..`, so a table added to
+/// the page does not compile until its rows count here (and in [`up_to`]).
+fn synced_versions(page: &PullResponse) -> Vec<Vec<i64>> {
+    let PullResponse {
+        cursor: _,
+        more: _,
+        customers,
+        priorities,
+        visits,
+        notes,
+        promises,
+        removed_visits: _,
+        window: _,
+    } = page;
+    vec![
+        customers.iter().map(|r| r.version).collect(),
+        priorities.iter().map(|r| r.version).collect(),
+        visits.iter().map(|r| r.version).collect(),
+        notes.iter().map(|r| r.version).collect(),
+        promises.iter().map(|r| r.version).collect(),
+    ]
+}
+
+/// The rows written at or before `cut`: the rest waits for the next page.
+fn up_to(page: PullResponse, cut: i64) -> PullResponse {
+    let PullResponse {
+        cursor,
+        more,
+        customers,
+        priorities,
+        visits,
+        notes,
+        promises,
+        removed_visits,
+        window,
+    } = page;
+    let keep = |v: i64| v <= cut;
+    PullResponse {
+        cursor,
+        more,
+        customers: customers.into_iter().filter(|r| keep(r.version)).collect(),
+        priorities: priorities.into_iter().filter(|r| keep(r.version)).collect(),
+        visits: visits.into_iter().filter(|r| keep(r.version)).collect(),
+        notes: notes.into_iter().filter(|r| keep(r.version)).collect(),
+        promises: promises.into_iter().filter(|r| keep(r.version)).collect(),
+        removed_visits,
+        window,
+    }
 }
 
 /// A technician's visits whose day has come into the window since the device's last pull

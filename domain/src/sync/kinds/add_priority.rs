@@ -1,6 +1,7 @@
 //! A priority the customer mentioned, heard by the technician on site.
 
-use super::{text_ok, Kind};
+use super::Kind;
+use crate::PriorityDraft;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -12,11 +13,22 @@ pub struct AddPriority {
     pub pinned: bool,
 }
 
+impl AddPriority {
+    /// What was heard, as the office's form would have it.
+    pub fn draft(&self) -> PriorityDraft {
+        PriorityDraft {
+            text: self.text.clone(),
+            pinned: self.pinned,
+        }
+    }
+}
+
 impl Kind for AddPriority {
     const KIND: &'static str = "add_priority";
 
+    /// The same rule, and the same words, as a priority added in the office.
     fn validate(&self) -> Result<(), String> {
-        text_ok("priority", &self.text, crate::priority::MAX_PRIORITY_TEXT)
+        self.draft().validate().map(|_| ())
     }
 
     fn describe(&self) -> String {

@@ -1,10 +1,10 @@
 //! Pushed changes to customers: field edits and new priorities.
 
 use super::super::customers::{stamp_field, CUSTOMER_COLUMNS};
-use super::super::priorities::record_event;
+use super::super::priorities::insert_priority;
 use super::visit::ID_TAKEN;
 use super::{q, rejected, serves, Apply, Audit, Backend, Ctx, Tx, NOT_YOURS};
-use crate::StoreResult;
+use crate::{NewPriority, StoreResult};
 use async_trait::async_trait;
 use domain::sync::{
     judge_edit, AddPriority, EditCustomer, EditVerdict, FieldStamp, FieldWrite, Mutation, Outcome,
@@ -125,33 +125,28 @@ async fn add_priority(tx: &mut Tx<'_>, ctx: &Ctx<'_>, new: &AddPriority) -> Stor
     let AddPriority {
         priority_id,
         customer_id,
-        ref text,
-        pinned,
+        ..
     } = *new;
     if !serves(tx, ctx, customer_id).await? {
         return Ok(rejected(NOT_YOURS));
     }
-    let text = text.trim();
-    let inserted = sqlx::query(q(
-        "INSERT INTO priorities (id, customer_id, text, pinned, heard_by_id, heard_role, heard_at, version)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING",
-    ))
-    .bind(priority_id)
-    .bind(customer_id)
-    .bind(text)
-    .bind(pinned)
-    .bind(ctx.user.id)
-    .bind(ctx.user.role)
-    .bind(ctx.made_at)
-    .bind(ctx.version)
-    .execute(&mut **tx)
-    .await?;
-    if inserted.rows_affected() == 1 {
-        if let Some(priority) = Backend::priority_in(tx, priority_id).await? {
-            record_event(tx, &priority, "added", ctx.user.id, ctx.made_at).await?;
-        }
+    // The office's rule (it trims the text), and the office's INSERT.
+    let draft = match new.draft().validate() {
+        Ok(draft) => draft,
+        Err(reason) => return Ok(rejected(reason)),
+    };
+    let priority = NewPriority {
+        id: priority_id,
+        customer_id,
+        draft,
+        heard_by_id: ctx.user.id,
+        heard_role: ctx.user.role,
+        heard_at: ctx.made_at,
+    };
+    if insert_priority(tx, &priority, ctx.version).await?.is_some() {
         return Ok(Outcome::Applied);
     }
+    let text = priority.draft.text.as_str();
     // The id is taken by another mutation's priority (a re-send never gets here): the same
     // priority again is harmless, another one is refused (see `visit::add_note`).
     let (of, said, heard_by): (Uuid, String, Uuid) = sqlx::query_as(q(
