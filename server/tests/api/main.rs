@@ -12,6 +12,7 @@ mod interop;
 mod office;
 mod priorities;
 mod rest;
+mod rest_access;
 mod sessions;
 #[path = "../support/mod.rs"]
 mod support;
