@@ -178,7 +178,7 @@ fn request_span(req: &axum::http::Request<axum::body::Body>) -> tracing::Span {
         "request",
         method = %req.method(),
         path = %req.uri().path(),
-        request_id,
+        request_id = %request_id,
         user = tracing::field::Empty,
     )
 }

@@ -11,6 +11,7 @@ mod helpers;
 mod interop;
 mod office;
 mod priorities;
+mod request_log;
 mod rest;
 mod rest_access;
 mod sessions;
