@@ -1,7 +1,7 @@
+use service::Clock;
 use reqwest::{redirect, Client, Response};
 use serde_json::Value;
 use server::{Application, Config};
-use service::Clock;
 use store::test_db::TestDb;
 use store::DynStore;
 
