@@ -178,7 +178,9 @@ fn request_span(req: &axum::http::Request<axum::body::Body>) -> tracing::Span {
         "request",
         method = %req.method(),
         path = %req.uri().path(),
-        request_id = %request_id,
+        // Quoted and escaped: a client may send its own id, and must not pass off text of
+        // its choosing as other fields of the line.
+        request_id = ?request_id,
         user = tracing::field::Empty,
     )
 }
