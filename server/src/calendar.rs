@@ -3,9 +3,11 @@
 //! The secret token in the link is the only credential (calendar apps send no cookies), so the
 //! feed is read-only and shows only that technician's visits: a week back to eight weeks ahead.
 
-use crate::startup::ServerState;
-use axum::extract::{Path, State};
-use axum::http::{header, StatusCode};
+use crate::extract::ApiPath;
+use crate::routes::Routes;
+use crate::state::ServerState;
+use axum::extract::State;
+use axum::http::{header, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use chrono::Duration;
@@ -21,7 +23,19 @@ const DAYS_AHEAD: i64 = 56;
 /// Priorities shown with each visit: the first few, pinned first.
 const PRIORITIES_SHOWN: usize = 3;
 
-pub async fn feed(State(state): State<ServerState>, Path(file): Path<String>) -> Response {
+/// Public: the secret in the link is the credential (see `session::is_public`).
+pub fn routes() -> Routes {
+    Routes::default().at(
+        Method::GET,
+        "/api/v1/calendar/{file}",
+        "read a calendar feed",
+        feed,
+    )
+}
+
+// The file name is the secret: it stays out of the span.
+#[tracing::instrument(skip_all)]
+pub async fn feed(State(state): State<ServerState>, ApiPath(file): ApiPath<String>) -> Response {
     match build(&state, &file).await {
         Ok(Some(body)) => (
             [

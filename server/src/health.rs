@@ -1,4 +1,4 @@
-use crate::startup::ServerState;
+use crate::state::ServerState;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;

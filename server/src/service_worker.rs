@@ -11,7 +11,7 @@ use std::collections::hash_map::DefaultHasher;
 use std::hash::{Hash, Hasher};
 use std::path::Path;
 
-use crate::startup::ServerState;
+use crate::state::ServerState;
 
 /// Public files the shell needs besides the build's `pkg/` folder.
 const SHELL_FILES: &[&str] = &[

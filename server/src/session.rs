@@ -1,8 +1,9 @@
 //! The session gate: every request except logging in needs a live session.
 
-use crate::startup::ServerState;
+use crate::state::ServerState;
 use app::auth::{cookie, ClientAddr, SESSION_COOKIE};
-use axum::extract::{ConnectInfo, Request, State};
+use axum::extract::{ConnectInfo, FromRequestParts, Request, State};
+use axum::http::request::Parts;
 use axum::http::{header, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -48,6 +49,19 @@ fn is_static(path: &str) -> bool {
 #[derive(Clone, Debug)]
 pub struct SessionHash(pub String);
 
+/// The gate sets it beside a session's user; a caller with an API token has none (empty).
+impl<S: Send + Sync> FromRequestParts<S> for SessionHash {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(parts
+            .extensions
+            .get::<SessionHash>()
+            .cloned()
+            .unwrap_or(SessionHash(String::new())))
+    }
+}
+
 pub async fn gate(State(state): State<ServerState>, mut req: Request, next: Next) -> Response {
     // Every page load fetches the wasm, js, css and icons: no database round trip for those.
     if is_static(req.uri().path()) {
@@ -68,6 +82,7 @@ pub async fn gate(State(state): State<ServerState>, mut req: Request, next: Next
             .await
         {
             Ok(Some(user)) => {
+                signed_in(&user);
                 req.extensions_mut().insert(CurrentUser(user));
                 next.run(req).await
             }
@@ -106,6 +121,7 @@ pub async fn gate(State(state): State<ServerState>, mut req: Request, next: Next
     };
     let path = req.uri().path().to_string();
     if let (Some(user), Some(hash)) = (user, hash) {
+        signed_in(&user);
         req.extensions_mut().insert(CurrentUser(user));
         req.extensions_mut().insert(SessionHash(hash));
         return next.run(req).await;
@@ -116,6 +132,12 @@ pub async fn gate(State(state): State<ServerState>, mut req: Request, next: Next
     let is_page = req.method() == Method::GET && !path.starts_with("/api/");
     let next = req.uri().path_and_query().map(|p| p.as_str().to_string());
     refuse(&state, is_page, next.as_deref().unwrap_or("/")).await
+}
+
+/// Records who is calling on the request's span (`startup::request_span`), so every line
+/// logged for the request names them.
+fn signed_in(user: &domain::UserSummary) {
+    tracing::Span::current().record("user", tracing::field::display(user.id));
 }
 
 /// The REST API's token (`Authorization: Bearer …`). Only the REST routes take one: pages,

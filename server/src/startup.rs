@@ -1,11 +1,11 @@
 //! Building and running the server, in a way tests can drive (port 0, temp database).
 
-use crate::body_limit::{self, IMPORT_MAX_BYTES, MAX_BODY_BYTES};
+use crate::body_limit::{self, MAX_BODY_BYTES};
 use crate::config::Config;
+use crate::state::ServerState;
 use crate::{health, session};
 use anyhow::Context;
 use app::{shell, App};
-use axum::extract::FromRef;
 use axum::response::Response;
 use axum::routing::{get, post};
 use axum::Router;
@@ -15,24 +15,8 @@ use service::{AppState, Clock};
 use std::net::SocketAddr;
 use tokio::net::TcpListener;
 use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::TraceLayer;
-
-/// What every handler can reach.
-#[derive(Clone)]
-pub struct ServerState {
-    pub app: AppState,
-    pub leptos: LeptosOptions,
-    /// `/sw.js`, generated once from the build output at start-up.
-    pub service_worker: std::sync::Arc<String>,
-    /// Seconds the test clock is ahead of the system clock (`--test-clock` only).
-    pub clock_offset: Option<std::sync::Arc<std::sync::atomic::AtomicI64>>,
-}
-
-impl FromRef<ServerState> for LeptosOptions {
-    fn from_ref(state: &ServerState) -> Self {
-        state.leptos.clone()
-    }
-}
 
 pub struct Application {
     listener: TcpListener,
@@ -148,9 +132,6 @@ pub fn router(state: ServerState) -> Router {
         .route("/", get(session::home))
         .route("/healthz", get(health::healthz))
         .route("/sw.js", get(crate::service_worker::serve))
-        .route("/api/v1/sync/push", post(crate::sync::push))
-        .route("/api/v1/sync/pull", get(crate::sync::pull))
-        .route("/api/v1/calendar/{file}", get(crate::calendar::feed))
         .leptos_routes_with_context(
             &state,
             routes,
@@ -160,27 +141,14 @@ pub fn router(state: ServerState) -> Router {
             },
             move || shell(leptos.clone()),
         )
-        .route("/api/v1/export/{file}", get(crate::interop::export::file))
-        .merge(crate::rest::routes())
+        .merge(crate::routes::ordinary().into_router())
         .fallback(leptos_axum::file_and_error_handler_with_context::<
             ServerState,
             _,
         >(crate::headers::provide_nonce, shell))
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
-        // A customer file is the one thing larger than an ordinary request.
-        .merge(
-            Router::new()
-                .route(
-                    "/api/v1/import/customers/preview",
-                    post(crate::interop::import::preview),
-                )
-                .route(
-                    "/api/v1/import/customers",
-                    post(crate::interop::import::apply),
-                )
-                // Axum's own limit, so the handler's JSON rejection explains it.
-                .layer(axum::extract::DefaultBodyLimit::max(IMPORT_MAX_BYTES)),
-        )
+        // Merged after the ordinary limit: these take a whole file, and set their own limit.
+        .merge(crate::routes::large_bodies().into_router())
         .layer(axum::middleware::from_fn(
             body_limit::refuse_declared_too_large,
         ))
@@ -190,8 +158,31 @@ pub fn router(state: ServerState) -> Router {
         ))
         .layer(axum::middleware::from_fn(explain_too_large))
         .layer(axum::middleware::from_fn(crate::headers::security_headers))
-        .layer(TraceLayer::new_for_http())
+        .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(TraceLayer::new_for_http().make_span_with(request_span))
+        // Outermost, so the span above and every log line under it carry the id.
+        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
         .with_state(state)
+}
+
+/// Each request's span: its method, path and id (`x-request-id`, also sent back, so a
+/// person reporting a failure can quote it), and the user, which the session gate records
+/// once it knows them.
+fn request_span(req: &axum::http::Request<axum::body::Body>) -> tracing::Span {
+    let request_id = req
+        .headers()
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    tracing::info_span!(
+        "request",
+        method = %req.method(),
+        path = %req.uri().path(),
+        // Quoted and escaped: a client may send its own id, and must not pass off text of
+        // its choosing as other fields of the line.
+        request_id = ?request_id,
+        user = tracing::field::Empty,
+    )
 }
 
 /// The body limit's own 413 says only "length limit exceeded"; say what to do instead.

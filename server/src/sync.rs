@@ -4,13 +4,15 @@
 //! keeps syncing after a deploy. Wire types live in `domain::sync`, shared with the client.
 
 use crate::api_error::ApiError;
+use crate::extract::{ApiQuery, User};
+use crate::routes::Routes;
 use crate::session::SessionHash;
-use crate::startup::ServerState;
+use crate::state::ServerState;
 use axum::body::Bytes;
-use axum::extract::rejection::{BytesRejection, QueryRejection};
-use axum::extract::{Query, State};
-use axum::http::StatusCode;
-use axum::{Extension, Json};
+use axum::extract::rejection::BytesRejection;
+use axum::extract::State;
+use axum::http::{Method, StatusCode};
+use axum::Json;
 use domain::sync::MAX_PUSH_MUTATIONS;
 use domain::sync::{decode_push, MutationResult, PullRequest, PullResponse, PushResponse};
 use domain::Role;
@@ -20,25 +22,20 @@ use store::PullScope;
 pub use domain::sync::{WINDOW_DAYS_AHEAD, WINDOW_DAYS_BACK};
 const DEFAULT_PAGE: usize = 1000;
 
-type Authed = Option<Extension<CurrentUser>>;
-type Session = Option<Extension<SessionHash>>;
-
-/// The session's hash, which the gate always sets beside the user.
-fn session_of(session: Session) -> String {
-    session
-        .map(|Extension(SessionHash(h))| h)
-        .unwrap_or_default()
+/// Technicians' phones and the office's pages both sync: anyone signed in.
+pub fn routes() -> Routes {
+    Routes::default()
+        .at(Method::POST, "/api/v1/sync/push", "send changes", push)
+        .at(Method::GET, "/api/v1/sync/pull", "fetch changes", pull)
 }
 
+#[tracing::instrument(skip_all, fields(user = %user.id))]
 pub async fn push(
     State(state): State<ServerState>,
-    user: Authed,
-    session: Session,
+    User(user): User,
+    SessionHash(session): SessionHash,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Json<PushResponse>, ApiError> {
-    let Some(Extension(CurrentUser(user))) = user else {
-        return Err(ApiError::Unauthorized);
-    };
     let body = body.map_err(|r| match r.status() {
         StatusCode::PAYLOAD_TOO_LARGE => ApiError::TooLarge(
             "The request body is too large; send fewer mutations per push.".into(),
@@ -58,7 +55,7 @@ pub async fn push(
     let store = &state.app.store;
     let now = state.app.clock.now();
     store
-        .register_device(request.device_id, user.id, &session_of(session), now)
+        .register_device(request.device_id, user.id, &session, now)
         .await?;
     let outcomes = store
         .apply_push(
@@ -81,16 +78,13 @@ pub async fn push(
     Ok(Json(PushResponse { results }))
 }
 
+#[tracing::instrument(skip_all, fields(user = %user.id, cursor = query.cursor))]
 pub async fn pull(
     State(state): State<ServerState>,
-    user: Authed,
-    session: Session,
-    query: Result<Query<PullRequest>, QueryRejection>,
+    User(user): User,
+    SessionHash(session): SessionHash,
+    ApiQuery(query): ApiQuery<PullRequest>,
 ) -> Result<Json<PullResponse>, ApiError> {
-    let Some(Extension(CurrentUser(user))) = user else {
-        return Err(ApiError::Unauthorized);
-    };
-    let Query(query) = query?;
     if query.cursor < 0 {
         return Err(ApiError::BadRequest(
             "The cursor cannot be negative; start from 0.".into(),
@@ -98,7 +92,6 @@ pub async fn pull(
     }
     if let Some(device) = query.device_id {
         let now = state.app.clock.now();
-        let session = session_of(session);
         state
             .app
             .store

@@ -1,7 +1,7 @@
 //! A clock tests can move forward (`--test-clock`), so a browser test can watch a promise
 //! become overdue without waiting a day. Never mounted unless the flag is given.
 
-use crate::startup::ServerState;
+use crate::state::ServerState;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;

@@ -4,11 +4,12 @@
 
 use super::cells::protect;
 use crate::api_error::ApiError;
-use crate::startup::ServerState;
-use axum::extract::{Path, State};
-use axum::http::header;
+use crate::extract::{ApiPath, Office};
+use crate::routes::Routes;
+use crate::state::ServerState;
+use axum::extract::State;
+use axum::http::{header, Method};
 use axum::response::{IntoResponse, Response};
-use axum::Extension;
 use domain::import::Field;
 use domain::CustomerDraft;
 use serde::Serialize;
@@ -17,12 +18,16 @@ use std::collections::HashMap;
 use store::PromiseFilter;
 use uuid::Uuid;
 
+pub fn routes() -> Routes {
+    Routes::default().at(Method::GET, "/api/v1/export/{file}", "export data", file)
+}
+
+#[tracing::instrument(skip_all, fields(user = %user.id, file = %file))]
 pub async fn file(
     State(state): State<ServerState>,
-    user: Option<Extension<CurrentUser>>,
-    Path(file): Path<String>,
+    Office(user): Office,
+    ApiPath(file): ApiPath<String>,
 ) -> Result<Response, ApiError> {
-    super::office(user, "export data")?;
     let Some(table) = file.strip_suffix(".csv") else {
         return Err(not_a_table(&file));
     };

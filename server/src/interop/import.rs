@@ -5,12 +5,13 @@
 
 use super::cells::unprotect;
 use crate::api_error::ApiError;
-use crate::body_limit::IMPORT_PATHS;
-use crate::startup::ServerState;
-use axum::extract::rejection::JsonRejection;
-use axum::extract::State;
-use axum::http::StatusCode;
-use axum::{Extension, Json};
+use crate::body_limit::{IMPORT_MAX_BYTES, IMPORT_PATHS};
+use crate::extract::Office;
+use crate::routes::Routes;
+use crate::state::ServerState;
+use axum::extract::{FromRequest, Request, State};
+use axum::http::{Method, StatusCode};
+use axum::Json;
 use domain::import::{
     changed_since, map_columns, plan, Action, Column, Counts, Existing, ImportRequest,
     ImportResult, Known, Preview, Row, RowPlan,
@@ -24,15 +25,52 @@ const ROWS_SHOWN: usize = 500;
 /// other writers (phones syncing) wait for it, up to their 10-second busy timeout.
 const MAX_ROWS: usize = 10_000;
 
+/// A customer file is the one thing larger than an ordinary request: these routes are served
+/// outside the ordinary body limit (`routes::large_bodies`), with a limit of their own.
+pub fn routes() -> Routes {
+    let does = "import customers";
+    Routes::default()
+        .at(
+            Method::POST,
+            "/api/v1/import/customers/preview",
+            does,
+            preview,
+        )
+        .at(Method::POST, "/api/v1/import/customers", does, apply)
+        // Axum's own limit, so the extractor's JSON rejection explains it.
+        .layer(axum::extract::DefaultBodyLimit::max(IMPORT_MAX_BYTES))
+}
+
+/// The import's request, or a 400 that shows its shape (a 413 that says how large a file may
+/// be).
+pub struct CustomerFile(ImportRequest);
+
+impl<S: Send + Sync> FromRequest<S> for CustomerFile {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
+        match Json::<ImportRequest>::from_request(req, state).await {
+            Ok(Json(request)) => Ok(CustomerFile(request)),
+            Err(r) if r.status() == StatusCode::PAYLOAD_TOO_LARGE => Err(ApiError::TooLarge(
+                crate::body_limit::too_large_message(IMPORT_PATHS),
+            )),
+            Err(r) => Err(ApiError::BadRequest(format!(
+                "Send {{\"csv\": \"<the file's text>\", \"mapping\": {{}}}}: {}",
+                r.body_text()
+            ))),
+        }
+    }
+}
+
+#[tracing::instrument(skip_all, fields(user = %user.id))]
 pub async fn preview(
     State(state): State<ServerState>,
-    user: Option<Extension<CurrentUser>>,
-    body: Result<Json<ImportRequest>, JsonRejection>,
+    Office(user): Office,
+    CustomerFile(request): CustomerFile,
 ) -> Result<Json<Preview>, ApiError> {
-    super::office(user, "import customers")?;
     // Read first: anything written after it has a higher version.
     let based_on = state.app.store.current_version().await?;
-    let (_, columns, problem, plans, _) = planned(&state, body).await?;
+    let (_, columns, problem, plans, _) = planned(&state, request).await?;
     let counts = Counts::of(&plans);
     let mut rows: Vec<RowPlan> = plans
         .into_iter()
@@ -50,13 +88,13 @@ pub async fn preview(
     }))
 }
 
+#[tracing::instrument(skip_all, fields(user = %user.id))]
 pub async fn apply(
     State(state): State<ServerState>,
-    user: Option<Extension<CurrentUser>>,
-    body: Result<Json<ImportRequest>, JsonRejection>,
+    Office(user): Office,
+    CustomerFile(request): CustomerFile,
 ) -> Result<Json<ImportResult>, ApiError> {
-    let user = super::office(user, "import customers")?;
-    let (request, _, problem, plans, known) = planned(&state, body).await?;
+    let (request, _, problem, plans, known) = planned(&state, request).await?;
     if let Some(problem) = problem {
         return Err(ApiError::BadRequest(format!(
             "Nothing was imported. {problem}"
@@ -106,19 +144,7 @@ type Planned = (
 );
 
 /// Reads the file and plans every row against what Rapport holds now.
-async fn planned(
-    state: &ServerState,
-    body: Result<Json<ImportRequest>, JsonRejection>,
-) -> Result<Planned, ApiError> {
-    let Json(request) = body.map_err(|r| match r.status() {
-        StatusCode::PAYLOAD_TOO_LARGE => {
-            ApiError::TooLarge(crate::body_limit::too_large_message(IMPORT_PATHS))
-        }
-        _ => ApiError::BadRequest(format!(
-            "Send {{\"csv\": \"<the file's text>\", \"mapping\": {{}}}}: {}",
-            r.body_text()
-        )),
-    })?;
+async fn planned(state: &ServerState, request: ImportRequest) -> Result<Planned, ApiError> {
     let (headers, rows) = read_csv(&request.csv)?;
     let map = map_columns(&headers, &request.mapping);
     let known = state.app.store.known_customers().await?;

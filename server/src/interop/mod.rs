@@ -4,5 +4,3 @@
 mod cells;
 pub mod export;
 pub mod import;
-
-pub use crate::rest::office;

@@ -1,17 +1,43 @@
 //! `/api/v1/customers` and their priorities.
 
-use super::{body, created, id, office, Caller};
+use super::created;
 use crate::api_error::ApiError;
-use crate::startup::ServerState;
-use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
-use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
+use crate::extract::{ApiJson, ApiQuery, Id, Office};
+use crate::routes::Routes;
+use crate::state::ServerState;
+use axum::extract::State;
+use axum::http::{Method, StatusCode};
 use axum::Json;
 use domain::{new_id, Customer, CustomerDraft, Priority, PriorityDraft, Role};
 use serde::Deserialize;
 use service::priorities;
 use store::CustomerFilter;
 use uuid::Uuid;
+
+pub fn routes() -> Routes {
+    const ONE: &str = "/api/v1/customers/{id}";
+    const PRIORITIES: &str = "/api/v1/customers/{id}/priorities";
+    const PRIORITY: &str = "/api/v1/priorities/{id}";
+    Routes::default()
+        .at(Method::GET, "/api/v1/customers", "list customers", list)
+        .at(
+            Method::POST,
+            "/api/v1/customers",
+            "create customers",
+            create,
+        )
+        .at(Method::GET, ONE, "read customers", one)
+        .at(Method::PATCH, ONE, "edit customers", edit)
+        .at(Method::GET, PRIORITIES, "read priorities", priorities)
+        .at(Method::POST, PRIORITIES, "add priorities", add_priority)
+        .at(Method::PATCH, PRIORITY, "edit priorities", edit_priority)
+        .at(
+            Method::DELETE,
+            PRIORITY,
+            "retire priorities",
+            retire_priority,
+        )
+}
 
 const DEFAULT_LIMIT: i64 = 100;
 const MAX_LIMIT: i64 = 1000;
@@ -23,13 +49,12 @@ pub struct ListQuery {
     limit: Option<i64>,
 }
 
+#[tracing::instrument(skip_all, fields(user = %user.id))]
 pub async fn list(
     State(state): State<ServerState>,
-    user: Caller,
-    query: Result<Query<ListQuery>, QueryRejection>,
+    Office(user): Office,
+    ApiQuery(query): ApiQuery<ListQuery>,
 ) -> Result<Json<Vec<Customer>>, ApiError> {
-    office(user, "list customers")?;
-    let Query(query) = query?;
     let limit = query.limit.unwrap_or(DEFAULT_LIMIT);
     if !(1..=MAX_LIMIT).contains(&limit) {
         return Err(ApiError::BadRequest(format!(
@@ -51,13 +76,13 @@ pub async fn list(
     Ok(Json(store.customers_by_ids(&ids).await?))
 }
 
+#[tracing::instrument(skip_all, fields(user = %user.id, customer = %id))]
 pub async fn one(
     State(state): State<ServerState>,
-    user: Caller,
-    path: Result<Path<Uuid>, PathRejection>,
+    Office(user): Office,
+    Id(id, _): Id<Customer>,
 ) -> Result<Json<Customer>, ApiError> {
-    office(user, "read customers")?;
-    Ok(Json(customer(&state, id(path, "customer")?).await?))
+    Ok(Json(customer(&state, id).await?))
 }
 
 async fn customer(state: &ServerState, id: Uuid) -> Result<Customer, ApiError> {
@@ -88,13 +113,12 @@ pub struct NewCustomer {
     backup_technician_id: Option<Uuid>,
 }
 
+#[tracing::instrument(skip_all, fields(user = %user.id))]
 pub async fn create(
     State(state): State<ServerState>,
-    user: Caller,
-    sent: Result<Json<NewCustomer>, JsonRejection>,
+    Office(user): Office,
+    ApiJson(new): ApiJson<NewCustomer>,
 ) -> Result<axum::response::Response, ApiError> {
-    let user = office(user, "create customers")?;
-    let new = body(sent)?;
     let draft = CustomerDraft {
         name: new.name,
         contact_name: new.contact_name,
@@ -189,15 +213,13 @@ mod double_option {
     }
 }
 
+#[tracing::instrument(skip_all, fields(user = %user.id, customer = %id))]
 pub async fn edit(
     State(state): State<ServerState>,
-    user: Caller,
-    path: Result<Path<Uuid>, PathRejection>,
-    sent: Result<Json<CustomerPatch>, JsonRejection>,
+    Office(user): Office,
+    Id(id, _): Id<Customer>,
+    ApiJson(patch): ApiJson<CustomerPatch>,
 ) -> Result<Json<Customer>, ApiError> {
-    let user = office(user, "edit customers")?;
-    let id = id(path, "customer")?;
-    let patch = body(sent)?;
     let before = customer(&state, id).await?;
     let store = &state.app.store;
     let now = state.app.clock.now();
@@ -267,15 +289,13 @@ pub struct PriorityQuery {
     retired: bool,
 }
 
+#[tracing::instrument(skip_all, fields(user = %user.id, customer = %id))]
 pub async fn priorities(
     State(state): State<ServerState>,
-    user: Caller,
-    path: Result<Path<Uuid>, PathRejection>,
-    query: Result<Query<PriorityQuery>, QueryRejection>,
+    Office(user): Office,
+    Id(id, _): Id<Customer>,
+    ApiQuery(query): ApiQuery<PriorityQuery>,
 ) -> Result<Json<Vec<Priority>>, ApiError> {
-    office(user, "read priorities")?;
-    let id = id(path, "customer")?;
-    let Query(query) = query?;
     Ok(Json(
         priorities::of_customer(&state.app, id, query.retired).await?,
     ))
@@ -289,15 +309,13 @@ pub struct NewPriorityBody {
     pinned: bool,
 }
 
+#[tracing::instrument(skip_all, fields(user = %user.id, customer = %customer_id))]
 pub async fn add_priority(
     State(state): State<ServerState>,
-    user: Caller,
-    path: Result<Path<Uuid>, PathRejection>,
-    sent: Result<Json<NewPriorityBody>, JsonRejection>,
+    Office(user): Office,
+    Id(customer_id, _): Id<Customer>,
+    ApiJson(new): ApiJson<NewPriorityBody>,
 ) -> Result<axum::response::Response, ApiError> {
-    let user = office(user, "add priorities")?;
-    let customer_id = id(path, "customer")?;
-    let new = body(sent)?;
     let draft = PriorityDraft {
         text: new.text,
         pinned: new.pinned,
@@ -316,26 +334,23 @@ pub struct PriorityPatch {
     pinned: Option<bool>,
 }
 
+#[tracing::instrument(skip_all, fields(user = %user.id, priority = %id))]
 pub async fn edit_priority(
     State(state): State<ServerState>,
-    user: Caller,
-    path: Result<Path<Uuid>, PathRejection>,
-    sent: Result<Json<PriorityPatch>, JsonRejection>,
+    Office(user): Office,
+    Id(id, _): Id<Priority>,
+    ApiJson(PriorityPatch { text, pinned }): ApiJson<PriorityPatch>,
 ) -> Result<Json<Priority>, ApiError> {
-    let user = office(user, "edit priorities")?;
-    let id = id(path, "priority")?;
-    let PriorityPatch { text, pinned } = body(sent)?;
     let patch = priorities::PriorityPatch { text, pinned };
     Ok(Json(priorities::edit(&state.app, &user, id, patch).await?))
 }
 
+#[tracing::instrument(skip_all, fields(user = %user.id, priority = %id))]
 pub async fn retire_priority(
     State(state): State<ServerState>,
-    user: Caller,
-    path: Result<Path<Uuid>, PathRejection>,
+    Office(user): Office,
+    Id(id, _): Id<Priority>,
 ) -> Result<StatusCode, ApiError> {
-    let user = office(user, "retire priorities")?;
-    let id = id(path, "priority")?;
     priorities::retire(&state.app, &user, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -8,17 +8,9 @@ pub mod openapi;
 mod promises;
 mod visits;
 
-use crate::api_error::ApiError;
-use crate::startup::ServerState;
-use axum::extract::rejection::{JsonRejection, PathRejection};
-use axum::extract::Path;
-use axum::http::StatusCode;
-use axum::routing::{get, patch, post};
-use axum::{Extension, Json, Router};
-use domain::{Role, UserSummary};
-use serde::de::DeserializeOwned;
-use service::CurrentUser;
-use uuid::Uuid;
+use crate::routes::Routes;
+use axum::http::{Method, StatusCode};
+use axum::Json;
 
 /// Paths that take an API token: the REST resources, the exports and the import. Pages,
 /// server functions, the phones' sync and calendar feeds do not.
@@ -38,64 +30,18 @@ pub fn takes_tokens(path: &str) -> bool {
     .any(|resource| rest.starts_with(resource))
 }
 
-pub fn routes() -> Router<ServerState> {
-    Router::new()
-        .route("/api/v1/openapi.json", get(openapi::document))
-        .route(
-            "/api/v1/customers",
-            get(customers::list).post(customers::create),
+/// The REST API: the document, then each resource's own routes.
+pub fn routes() -> Routes {
+    Routes::default()
+        .at(
+            Method::GET,
+            "/api/v1/openapi.json",
+            "read the API's description",
+            openapi::document,
         )
-        .route(
-            "/api/v1/customers/{id}",
-            get(customers::one).patch(customers::edit),
-        )
-        .route(
-            "/api/v1/customers/{id}/priorities",
-            get(customers::priorities).post(customers::add_priority),
-        )
-        .route(
-            "/api/v1/priorities/{id}",
-            patch(customers::edit_priority).delete(customers::retire_priority),
-        )
-        .route("/api/v1/visits", get(visits::list))
-        .route("/api/v1/visits/{id}", get(visits::one))
-        .route(
-            "/api/v1/promises",
-            get(promises::list).post(promises::create),
-        )
-        .route("/api/v1/promises/{id}", get(promises::one))
-        .route("/api/v1/promises/{id}/close", post(promises::close))
-}
-
-pub type Caller = Option<Extension<CurrentUser>>;
-
-/// The caller, when they may use the office's API (a token, or an office session).
-pub fn office(user: Caller, what: &str) -> Result<UserSummary, ApiError> {
-    let Some(Extension(CurrentUser(user))) = user else {
-        return Err(ApiError::Unauthorized);
-    };
-    match user.role {
-        Role::Office | Role::Admin => Ok(user),
-        Role::Technician => Err(ApiError::Forbidden(format!(
-            "Only the office can {what}; ask someone in the office."
-        ))),
-    }
-}
-
-/// A path's id, with a message that says what was wrong.
-pub fn id(path: Result<Path<Uuid>, PathRejection>, what: &str) -> Result<Uuid, ApiError> {
-    path.map(|Path(id)| id)
-        .map_err(|_| ApiError::BadRequest(format!("That is not a valid {what} id.")))
-}
-
-/// A JSON body, or a 400 that says what the server expected.
-pub fn body<T: DeserializeOwned>(sent: Result<Json<T>, JsonRejection>) -> Result<T, ApiError> {
-    sent.map(|Json(body)| body).map_err(|r| match r.status() {
-        StatusCode::PAYLOAD_TOO_LARGE => ApiError::TooLarge(
-            "The request is larger than the API accepts; send less at once.".into(),
-        ),
-        _ => ApiError::BadRequest(format!("The JSON body is not valid: {}", r.body_text())),
-    })
+        .merge(customers::routes())
+        .merge(visits::routes())
+        .merge(promises::routes())
 }
 
 /// A 201 with the new resource and where it lives.

@@ -1,10 +1,12 @@
 //! `/api/v1/promises`: what was promised to customers, by whom, by when.
 
-use super::{body, created, id, office, Caller};
+use super::created;
 use crate::api_error::ApiError;
-use crate::startup::ServerState;
-use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
-use axum::extract::{Path, Query, State};
+use crate::extract::{ApiJson, ApiQuery, Id, Office};
+use crate::routes::Routes;
+use crate::state::ServerState;
+use axum::extract::State;
+use axum::http::Method;
 use axum::Json;
 use chrono::{NaiveDate, NaiveTime};
 use domain::promise::validate_text;
@@ -13,6 +15,20 @@ use serde::Deserialize;
 use store::{NewPromise, PromiseFilter};
 use uuid::Uuid;
 
+pub fn routes() -> Routes {
+    const ALL: &str = "/api/v1/promises";
+    Routes::default()
+        .at(Method::GET, ALL, "list promises", list)
+        .at(Method::POST, ALL, "make promises", create)
+        .at(Method::GET, "/api/v1/promises/{id}", "read promises", one)
+        .at(
+            Method::POST,
+            "/api/v1/promises/{id}/close",
+            "close promises",
+            close,
+        )
+}
+
 #[derive(Deserialize)]
 pub struct ListQuery {
     status: Option<PromiseStatus>,
@@ -20,13 +36,12 @@ pub struct ListQuery {
     owner_id: Option<Uuid>,
 }
 
+#[tracing::instrument(skip_all, fields(user = %user.id))]
 pub async fn list(
     State(state): State<ServerState>,
-    user: Caller,
-    query: Result<Query<ListQuery>, QueryRejection>,
+    Office(user): Office,
+    ApiQuery(query): ApiQuery<ListQuery>,
 ) -> Result<Json<Vec<Promise>>, ApiError> {
-    office(user, "list promises")?;
-    let Query(query) = query?;
     let filter = PromiseFilter {
         customer_id: query.customer_id,
         owner_id: query.owner_id,
@@ -36,13 +51,13 @@ pub async fn list(
     Ok(Json(state.app.store.promises(&filter).await?))
 }
 
+#[tracing::instrument(skip_all, fields(user = %user.id, promise = %id))]
 pub async fn one(
     State(state): State<ServerState>,
-    user: Caller,
-    path: Result<Path<Uuid>, PathRejection>,
+    Office(user): Office,
+    Id(id, _): Id<Promise>,
 ) -> Result<Json<Promise>, ApiError> {
-    office(user, "read promises")?;
-    Ok(Json(promise(&state, id(path, "promise")?).await?))
+    Ok(Json(promise(&state, id).await?))
 }
 
 async fn promise(state: &ServerState, id: Uuid) -> Result<Promise, ApiError> {
@@ -65,13 +80,12 @@ pub struct NewPromiseBody {
     owner_id: Option<Uuid>,
 }
 
+#[tracing::instrument(skip_all, fields(user = %user.id))]
 pub async fn create(
     State(state): State<ServerState>,
-    user: Caller,
-    sent: Result<Json<NewPromiseBody>, JsonRejection>,
+    Office(user): Office,
+    ApiJson(new): ApiJson<NewPromiseBody>,
 ) -> Result<axum::response::Response, ApiError> {
-    let user = office(user, "make promises")?;
-    let new = body(sent)?;
     let store = &state.app.store;
     let text = validate_text(&new.text).map_err(ApiError::BadRequest)?;
     if new.due_on < state.app.today() || !domain::plausible_date(new.due_on) {
@@ -123,15 +137,13 @@ pub struct CloseBody {
     reason: Option<String>,
 }
 
+#[tracing::instrument(skip_all, fields(user = %user.id, promise = %id))]
 pub async fn close(
     State(state): State<ServerState>,
-    user: Caller,
-    path: Result<Path<Uuid>, PathRejection>,
-    sent: Result<Json<CloseBody>, JsonRejection>,
+    Office(user): Office,
+    Id(id, _): Id<Promise>,
+    ApiJson(close): ApiJson<CloseBody>,
 ) -> Result<Json<Promise>, ApiError> {
-    let user = office(user, "close promises")?;
-    let id = id(path, "promise")?;
-    let close = body(sent)?;
     let before = promise(&state, id).await?;
     if before.status != PromiseStatus::Open {
         return Err(ApiError::Conflict("This promise is already closed.".into()));

@@ -1,16 +1,23 @@
 //! `/api/v1/visits`: read-only. Scheduling goes through the day board, where the continuity
 //! guard stands between a customer and a stranger.
 
-use super::{id, office, Caller};
 use crate::api_error::ApiError;
-use crate::startup::ServerState;
-use axum::extract::rejection::{PathRejection, QueryRejection};
-use axum::extract::{Path, Query, State};
+use crate::extract::{ApiQuery, Id, Office};
+use crate::routes::Routes;
+use crate::state::ServerState;
+use axum::extract::State;
+use axum::http::Method;
 use axum::Json;
 use chrono::NaiveDate;
 use domain::Visit;
 use serde::Deserialize;
 use uuid::Uuid;
+
+pub fn routes() -> Routes {
+    Routes::default()
+        .at(Method::GET, "/api/v1/visits", "list visits", list)
+        .at(Method::GET, "/api/v1/visits/{id}", "read visits", one)
+}
 
 /// The longest span one request may cover.
 const MAX_DAYS: i64 = 92;
@@ -23,13 +30,12 @@ pub struct ListQuery {
     customer_id: Option<Uuid>,
 }
 
+#[tracing::instrument(skip_all, fields(user = %user.id))]
 pub async fn list(
     State(state): State<ServerState>,
-    user: Caller,
-    query: Result<Query<ListQuery>, QueryRejection>,
+    Office(user): Office,
+    ApiQuery(query): ApiQuery<ListQuery>,
 ) -> Result<Json<Vec<Visit>>, ApiError> {
-    office(user, "list visits")?;
-    let Query(query) = query?;
     let today = state.app.today();
     let from = query.from.unwrap_or(today);
     let to = query.to.unwrap_or(from);
@@ -48,13 +54,12 @@ pub async fn list(
     Ok(Json(visits))
 }
 
+#[tracing::instrument(skip_all, fields(user = %user.id, visit = %id))]
 pub async fn one(
     State(state): State<ServerState>,
-    user: Caller,
-    path: Result<Path<Uuid>, PathRejection>,
+    Office(user): Office,
+    Id(id, _): Id<Visit>,
 ) -> Result<Json<Visit>, ApiError> {
-    office(user, "read visits")?;
-    let id = id(path, "visit")?;
     state
         .app
         .store

@@ -1,10 +1,14 @@
 //! Who may do what: every server function tried as nobody, as a technician who does not serve
 //! the customer (Priya, against Sam's Green Fork Diner), as the office and as the admin. Each
-//! row says who may; everyone else must be refused, and nothing may change.
+//! row says who may; everyone else must be refused, and nothing may change. The table must
+//! name every server function the server registers, so a new one without a row fails here.
 
 use crate::helpers::*;
+use crate::sync::Device;
 use chrono::Utc;
-use domain::Role;
+use domain::sync::{Change, CustomerField, Outcome};
+use domain::{CustomerDraft, Role};
+use std::collections::BTreeSet;
 use store::{CustomerFilter, PromiseFilter};
 
 /// Who a row lets in.
@@ -14,6 +18,12 @@ enum May {
     Office,
     /// The admin only.
     Admin,
+    /// A technician, for their own things (their route, their calendar link): not the office.
+    Technician,
+    /// Anyone signed in; what each sees is their own (tried in the tests of each page).
+    SignedIn,
+    /// Anyone, signed in or not: logging in, creating the first admin, asking who one is.
+    Public,
 }
 
 /// An endpoint, a form that targets someone else's customer, and who may call it.
@@ -85,6 +95,21 @@ async fn every_server_function_refuses_whoever_may_not_use_it() {
             .await
             .unwrap();
         let token = token.to_string();
+        // A phone that was signed out, for the admin-only row that lets one back in.
+        let lost = domain::new_id();
+        app.store
+            .register_device(lost, sam.id, "", Utc::now())
+            .await
+            .unwrap();
+        app.store
+            .revoke_device(lost, admin_id, Utc::now())
+            .await
+            .unwrap();
+        let lost = lost.to_string();
+        // A conflict on the diner: the office changes its phone number while Sam's phone,
+        // on the older copy, writes another. Settling it (taking the phone's) changes the
+        // customer, so a refused settle that got through would show.
+        let conflict = conflict_on(&app, diner).await.to_string();
         let (diner, priority, promise, visit, priya, today) = (
             diner.to_string(),
             priority.to_string(),
@@ -95,6 +120,16 @@ async fn every_server_function_refuses_whoever_may_not_use_it() {
         );
         let table: Vec<Row> = vec![
             ("customers/get", vec![("id", &diner)], May::Office),
+            ("customers/list", vec![("search", "")], May::SignedIn),
+            (
+                "customers/settle",
+                vec![
+                    ("customer_id", &diner),
+                    ("conflict_id", &conflict),
+                    ("keep", "phone"),
+                ],
+                May::Office,
+            ),
             (
                 "customers/save",
                 vec![
@@ -190,13 +225,39 @@ async fn every_server_function_refuses_whoever_may_not_use_it() {
                 May::Office,
             ),
             ("continuity/at-risk", vec![], May::Office),
+            ("promises/overdue-count", vec![], May::SignedIn),
+            ("promises/ledger", vec![], May::SignedIn),
+            ("today/route", vec![], May::Technician),
+            ("calendar/status", vec![], May::Technician),
+            ("calendar/new", vec![], May::Technician),
+            ("auth/logout", vec![], May::SignedIn),
+            // The login page's own calls: they work without a session by design (the session
+            // gate lists them), and refuse wrong passwords or a second first admin themselves
+            // (see `auth`).
+            ("auth/login", vec![], May::Public),
+            ("auth/setup", vec![], May::Public),
+            ("auth/me", vec![], May::Public),
             ("promises/cutoff", vec![("cutoff", "16:00")], May::Admin),
             ("devices/list", vec![], May::Admin),
             ("devices/revoke", vec![("id", &phone)], May::Admin),
+            ("devices/allow", vec![("id", &lost)], May::Admin),
             ("tokens/list", vec![], May::Admin),
             ("tokens/new", vec![("name", "Accounts")], May::Admin),
             ("tokens/revoke", vec![("id", &token)], May::Admin),
         ];
+
+        // Every server function the server registers has a row, and every row is one.
+        let registered: BTreeSet<String> = leptos::server_fn::axum::server_fn_paths()
+            .map(|(path, _)| path.trim_start_matches("/api/").to_string())
+            .collect();
+        let rows: BTreeSet<String> = table.iter().map(|(e, _, _)| e.to_string()).collect();
+        let missing: Vec<_> = registered.difference(&rows).collect();
+        assert!(
+            missing.is_empty(),
+            "server functions without a row here (say who may call each): {missing:?}"
+        );
+        let stale: Vec<_> = rows.difference(&registered).collect();
+        assert!(stale.is_empty(), "rows for no server function: {stale:?}");
 
         let before = snapshot(&app).await;
         let tokens_before = app.store.list_api_tokens().await.unwrap();
@@ -206,14 +267,19 @@ async fn every_server_function_refuses_whoever_may_not_use_it() {
         let admin = app.login_as("admin@rapport.example").await;
         for (endpoint, form, may) in &table {
             let status = |res: reqwest::Response| res.status().as_u16();
+            if *may == May::Public {
+                continue;
+            }
             let anonymous = status(app.call(&nobody, endpoint, form).await);
             assert_eq!(anonymous, 401, "{endpoint} without a session");
-            let other_technician = status(app.call(&priya_client, endpoint, form).await);
-            assert_eq!(
-                other_technician, 403,
-                "{endpoint} as a technician who is not theirs"
-            );
-            if *may == May::Admin {
+            if matches!(may, May::Office | May::Admin) {
+                let other_technician = status(app.call(&priya_client, endpoint, form).await);
+                assert_eq!(
+                    other_technician, 403,
+                    "{endpoint} as a technician who is not theirs"
+                );
+            }
+            if matches!(may, May::Admin | May::Technician) {
                 let as_office = status(app.call(&office, endpoint, form).await);
                 assert_eq!(as_office, 403, "{endpoint} as the office");
             }
@@ -221,9 +287,23 @@ async fn every_server_function_refuses_whoever_may_not_use_it() {
         // Nothing the refused calls tried changed anything.
         assert_eq!(snapshot(&app).await, before, "refused calls changed data");
         let devices = app.store.list_devices().await.unwrap();
+        for d in &devices {
+            let signed_out = d.id.to_string() == lost;
+            assert_eq!(
+                d.revoked_at.is_some(),
+                signed_out,
+                "device {} changed",
+                d.id
+            );
+        }
+        let office_id = app.store.find_login(OFFICE).await.unwrap().unwrap().0.id;
         assert!(
-            devices.iter().all(|d| d.revoked_at.is_none()),
-            "a device was signed out"
+            app.store
+                .calendar_link_made(office_id)
+                .await
+                .unwrap()
+                .is_none(),
+            "the office made itself a calendar link"
         );
         assert_eq!(app.store.list_api_tokens().await.unwrap(), tokens_before);
 
@@ -242,14 +322,56 @@ async fn every_server_function_refuses_whoever_may_not_use_it() {
 
         // Those allowed get through (the forms above are valid).
         for (endpoint, form, may) in &table {
-            let who = if *may == May::Admin { &admin } else { &office };
+            // Logging out ends the session it is called with: a session of its own.
+            let fresh;
+            let who = match may {
+                May::Admin => &admin,
+                May::Office => &office,
+                May::Technician => &priya_client,
+                May::SignedIn => {
+                    fresh = app.login_as(PRIYA).await;
+                    &fresh
+                }
+                // Tried with real forms in `auth`.
+                May::Public => continue,
+            };
             let res = app.call(who, endpoint, form).await;
             let code = res.status().as_u16();
             assert!(
                 (200..400).contains(&code),
-                "{endpoint} as the office/admin: {code} {}",
+                "{endpoint} as {may:?}: {code} {}",
                 res.text().await.unwrap_or_default()
             );
         }
     }
+}
+
+/// Makes an unsettled conflict on the customer's phone number and returns its id.
+async fn conflict_on(app: &TestApp, customer: uuid::Uuid) -> uuid::Uuid {
+    let before = app.store.get_customer(customer).await.unwrap().unwrap();
+    let mut sam = Device::of(app, SAM).await;
+    let draft = CustomerDraft {
+        name: before.name.clone(),
+        contact_name: before.contact_name.clone(),
+        address: before.address.clone(),
+        phone: "(555) 010-0001".into(),
+        email: before.email.clone(),
+        access_notes: before.access_notes.clone(),
+    };
+    app.store
+        .update_customer(customer, draft, None, None, Utc::now())
+        .await
+        .unwrap();
+    let stale = sam.mutation(Change::EditCustomer {
+        customer_id: customer,
+        field: CustomerField::Phone,
+        value: "(555) 010-0002".into(),
+        base_version: before.version,
+    });
+    let outcome = sam.push(app, &[stale]).await;
+    assert!(
+        matches!(outcome[..], [Outcome::Conflict { .. }]),
+        "{outcome:?}"
+    );
+    app.store.customer_conflicts(customer).await.unwrap()[0].id
 }

@@ -11,7 +11,9 @@ mod helpers;
 mod interop;
 mod office;
 mod priorities;
+mod request_log;
 mod rest;
+mod rest_access;
 mod sessions;
 #[path = "../support/mod.rs"]
 mod support;
