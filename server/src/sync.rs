@@ -16,7 +16,6 @@ use axum::Json;
 use domain::sync::MAX_PUSH_MUTATIONS;
 use domain::sync::{decode_push, MutationResult, PullRequest, PullResponse, PushResponse};
 use domain::Role;
-use service::CurrentUser;
 use store::PullScope;
 
 pub use domain::sync::{WINDOW_DAYS_AHEAD, WINDOW_DAYS_BACK};

@@ -13,7 +13,6 @@ use axum::response::{IntoResponse, Response};
 use domain::import::Field;
 use domain::CustomerDraft;
 use serde::Serialize;
-use service::CurrentUser;
 use std::collections::HashMap;
 use store::PromiseFilter;
 use uuid::Uuid;
