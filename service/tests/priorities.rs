@@ -1,31 +1,13 @@
 //! The priority rules, called as every adapter calls them, on every backend this run covers.
 
-use chrono::{TimeZone, Utc};
-use domain::{new_id, CustomerDraft, PriorityDraft, Role, UserSummary};
+mod common;
+
+use chrono::Utc;
+use common::{state, user};
+use domain::{new_id, CustomerDraft, PriorityDraft, Role};
 use service::priorities::{self, PriorityPatch};
-use service::{AppState, Clock, ServiceError};
+use service::ServiceError;
 use store::test_db::TestDb;
-use store::{DynStore, NewUser};
-
-async fn state(db: &TestDb) -> AppState {
-    AppState {
-        store: store::connect(&db.url).await.unwrap(),
-        clock: Clock::fixed(Utc.with_ymd_and_hms(2026, 3, 10, 12, 0, 0).unwrap()),
-        time_zone: chrono_tz::UTC,
-        secure_cookies: false,
-        trusted_proxy: false,
-    }
-}
-
-async fn user(store: &DynStore, email: &str, role: Role) -> UserSummary {
-    let new = NewUser {
-        email: email.into(),
-        name: email.split('@').next().unwrap().into(),
-        role,
-        password_hash: "x".into(),
-    };
-    store.create_user(new, Utc::now()).await.unwrap()
-}
 
 fn draft(text: &str) -> PriorityDraft {
     PriorityDraft {
@@ -59,7 +41,11 @@ async fn who_may_add_change_and_retire_a_priority_and_what_they_are_told() {
         let refused = priorities::add(&state, &priya, dorothy.id, draft("x")).await;
         assert_eq!(refused.unwrap_err().status(), 403, "{}", db.backend);
         let empty = priorities::add(&state, &office, dorothy.id, draft("  ")).await;
-        assert!(matches!(empty, Err(ServiceError::Invalid(_))), "{}", db.backend);
+        assert!(
+            matches!(empty, Err(ServiceError::Invalid(_))),
+            "{}",
+            db.backend
+        );
         let nobody = priorities::add(&state, &office, new_id(), draft("x")).await;
         assert_eq!(nobody.unwrap_err().status(), 404, "{}", db.backend);
 
@@ -68,7 +54,9 @@ async fn who_may_add_change_and_retire_a_priority_and_what_they_are_told() {
             pinned: Some(true),
             ..Default::default()
         };
-        let pinned = priorities::edit(&state, &office, added.id, pin).await.unwrap();
+        let pinned = priorities::edit(&state, &office, added.id, pin)
+            .await
+            .unwrap();
         assert_eq!((pinned.text.as_str(), pinned.pinned), ("Same tech", true));
         let other = priorities::edit(&state, &priya, added.id, PriorityPatch::default()).await;
         assert_eq!(other.unwrap_err().status(), 403, "{}", db.backend);
@@ -78,10 +66,18 @@ async fn who_may_add_change_and_retire_a_priority_and_what_they_are_told() {
         let again = priorities::retire(&state, &sam, added.id).await;
         assert_eq!(again.unwrap_err().status(), 404, "{}", db.backend);
         let edit = priorities::edit(&state, &office, added.id, PriorityPatch::default()).await;
-        assert!(edit.unwrap_err().to_string().contains("retired"), "{}", db.backend);
-        let shown = priorities::of_customer(&state, dorothy.id, false).await.unwrap();
+        assert!(
+            edit.unwrap_err().to_string().contains("retired"),
+            "{}",
+            db.backend
+        );
+        let shown = priorities::of_customer(&state, dorothy.id, false)
+            .await
+            .unwrap();
         assert!(shown.is_empty(), "{}", db.backend);
-        let all = priorities::of_customer(&state, dorothy.id, true).await.unwrap();
+        let all = priorities::of_customer(&state, dorothy.id, true)
+            .await
+            .unwrap();
         assert_eq!(all.len(), 1, "{}", db.backend);
     }
 }
