@@ -28,6 +28,9 @@ fn weekly(customer_id: Uuid) -> PlanInput {
     }
 }
 
+/// A change that breaks one rule of a plan, and what the office is told.
+type Spoiled = (fn(&mut PlanInput), &'static str);
+
 fn message(result: Result<String, ServiceError>) -> String {
     result.unwrap_err().to_string()
 }
@@ -45,7 +48,7 @@ async fn a_plan_is_checked_field_by_field_and_saving_it_schedules_its_visits() {
         assert_eq!(by_sam.unwrap_err().status(), 403, "{}", db.backend);
         let nobody = save(weekly(domain::new_id())).await;
         assert_eq!(nobody.unwrap_err().status(), 404, "{}", db.backend);
-        let cases: Vec<(fn(&mut PlanInput), &str)> = vec![
+        let cases: Vec<Spoiled> = vec![
             (|i| i.service_type = " ".into(), "Name the service"),
             (|i| i.interval = 0, "Repeat every 1 to 52"),
             (|i| i.interval = 53, "Repeat every 1 to 52"),
