@@ -1,11 +1,11 @@
 //! The admin's API tokens, for other systems (accounting, a website form) to use the REST
 //! API. A token is shown once, when it is made; only its hash is kept.
 
-use crate::access::require_role;
+use crate::access::admin;
 use crate::error::{ServiceError, ServiceResult};
 use crate::state::AppState;
 use domain::views::TokenRow;
-use domain::{Role, UserSummary};
+use domain::UserSummary;
 use store::password::{new_session_token, token_hash};
 use uuid::Uuid;
 
@@ -14,10 +14,6 @@ pub const TOKEN_PREFIX: &str = "rapport_";
 
 const FORMAT: &str = "%Y-%m-%d %H:%M";
 const MAX_NAME: usize = 100;
-
-fn admin(user: &UserSummary) -> ServiceResult<UserSummary> {
-    require_role(Some(user.clone()), &[Role::Admin])
-}
 
 /// Every token, live ones first, with times in the organisation's zone (admin).
 pub async fn list(state: &AppState, user: &UserSummary) -> ServiceResult<Vec<TokenRow>> {

@@ -1,10 +1,10 @@
 //! A technician's own calendar link: a secret feed of their visits for their phone's calendar
 //! app. Only the link's hash is kept, so the link itself is shown once, when it is made.
 
-use crate::access::require_role;
+use crate::access::technician;
 use crate::error::ServiceResult;
 use crate::state::AppState;
-use domain::{Role, UserSummary};
+use domain::UserSummary;
 use store::password::{new_session_token, token_hash};
 
 /// Where a feed is served: `/api/v1/calendar/<token>.ics`.
@@ -12,7 +12,7 @@ pub const FEED_PREFIX: &str = "/api/v1/calendar/";
 
 /// When the technician's current link was made (organisation's time), if they have one.
 pub async fn link_made(state: &AppState, user: &UserSummary) -> ServiceResult<Option<String>> {
-    let me = require_role(Some(user.clone()), &[Role::Technician])?;
+    let me = technician(user)?;
     let made = state.store.calendar_link_made(me.id).await?;
     Ok(made.map(|at| state.to_local(at).format("%Y-%m-%d %H:%M").to_string()))
 }
@@ -20,7 +20,7 @@ pub async fn link_made(state: &AppState, user: &UserSummary) -> ServiceResult<Op
 /// Makes a new link for the technician, at `origin` ("https://host", see [`origin`]), and
 /// returns it; the old one stops working.
 pub async fn new_link(state: &AppState, user: &UserSummary, origin: &str) -> ServiceResult<String> {
-    let me = require_role(Some(user.clone()), &[Role::Technician])?;
+    let me = technician(user)?;
     let token = new_session_token();
     let now = state.clock.now();
     state

@@ -1,17 +1,13 @@
 //! The devices that sync, and signing one out (a lost or stolen phone): the admin's.
 
-use crate::access::require_role;
+use crate::access::admin;
 use crate::error::ServiceResult;
 use crate::state::AppState;
 use domain::views::DeviceRow;
-use domain::{Role, UserSummary};
+use domain::UserSummary;
 use uuid::Uuid;
 
 const FORMAT: &str = "%Y-%m-%d %H:%M";
-
-fn admin(user: &UserSummary) -> ServiceResult<UserSummary> {
-    require_role(Some(user.clone()), &[Role::Admin])
-}
 
 /// Every device that has synced, most recently seen first, with times in the organisation's
 /// zone (admin).

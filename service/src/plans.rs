@@ -1,7 +1,7 @@
 //! Service plans: the rules on a plan's fields, saving one and bringing its next weeks of
 //! visits in line, and the plans as the customer page lists them.
 
-use crate::access::{require_role, OFFICE_ROLES};
+use crate::access::office;
 use crate::error::{ServiceError, ServiceResult};
 use crate::state::AppState;
 use crate::visits::check_window;
@@ -45,7 +45,7 @@ pub fn parse_frequency(raw: &str) -> ServiceResult<Frequency> {
 /// in line: new dates get visits, dates the plan dropped lose their unstarted visits, and
 /// visits already under way or done are never touched. Answers what changed, in words.
 pub async fn save(state: &AppState, user: &UserSummary, input: PlanInput) -> ServiceResult<String> {
-    let me = require_role(Some(user.clone()), OFFICE_ROLES)?;
+    let me = office(user)?;
     state.customer(input.customer_id).await?;
     let service_type = input.service_type.trim().to_string();
     if service_type.is_empty() || service_type.chars().count() > MAX_SERVICE_TYPE {

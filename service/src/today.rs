@@ -1,12 +1,12 @@
 //! A technician's day: their stops in route order, each with the customer and what matters
 //! to them.
 
-use crate::access::require_role;
+use crate::access::technician;
 use crate::error::ServiceResult;
 use crate::state::AppState;
 use chrono::NaiveDate;
 use domain::views::DayRoute;
-use domain::{Role, Stop, UserSummary};
+use domain::{Stop, UserSummary};
 use std::collections::HashMap;
 
 /// The technician's stops on `date` (in the organisation's time zone).
@@ -15,7 +15,7 @@ pub async fn route(
     user: &UserSummary,
     date: NaiveDate,
 ) -> ServiceResult<DayRoute> {
-    let user = require_role(Some(user.clone()), &[Role::Technician])?;
+    let user = technician(user)?;
     let visits = state.store.technician_day(user.id, date).await?;
     let mut customer_ids: Vec<_> = visits.iter().map(|v| v.customer_id).collect();
     customer_ids.dedup();

@@ -1,6 +1,6 @@
 //! Visits: one-off visits the office schedules, and visits as people read them.
 
-use crate::access::{require_role, OFFICE_ROLES};
+use crate::access::office;
 use crate::error::{ServiceError, ServiceResult};
 use crate::state::AppState;
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
@@ -46,7 +46,7 @@ pub async fn add_one_off(
     window_start: Option<NaiveTime>,
     window_end: Option<NaiveTime>,
 ) -> ServiceResult<Visit> {
-    let me = require_role(Some(user.clone()), OFFICE_ROLES)?;
+    let me = office(user)?;
     let customer = state.customer(customer_id).await?;
     if date < state.today() {
         return Err(ServiceError::invalid("Choose today or a day to come."));

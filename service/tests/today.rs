@@ -2,29 +2,10 @@
 
 mod common;
 
+use chrono::NaiveTime;
 use common::*;
-use domain::{PriorityDraft, VisitStatus};
+use domain::PriorityDraft;
 use store::test_db::TestDb;
-use store::NewVisit;
-use uuid::Uuid;
-
-fn visit(customer_id: Uuid, technician: Uuid, position: i64) -> NewVisit {
-    NewVisit {
-        id: domain::new_id(),
-        plan: None,
-        created_by: None,
-        customer_id,
-        technician_id: Some(technician),
-        scheduled_on: today(),
-        window_start: None,
-        window_end: None,
-        position,
-        status: VisitStatus::Scheduled,
-        arrived_at: None,
-        departed_at: None,
-        skip_reason: None,
-    }
-}
 
 #[tokio::test]
 async fn a_technician_gets_their_own_stops_in_order_with_what_matters_to_each_customer() {
@@ -34,6 +15,7 @@ async fn a_technician_gets_their_own_stops_in_order_with_what_matters_to_each_cu
         let p = people(store).await;
         let dorothy = customer(store, "Dorothy's", Some(p.sam.id)).await;
         let diner = customer(store, "Green Fork Diner", Some(p.sam.id)).await;
+        let bakery = customer(store, "Bakery", Some(p.priya.id)).await;
         let wish = PriorityDraft {
             text: "Same technician every time".into(),
             pinned: true,
@@ -41,18 +23,13 @@ async fn a_technician_gets_their_own_stops_in_order_with_what_matters_to_each_cu
         service::priorities::add(&state, &p.sam, dorothy.id, wish)
             .await
             .unwrap();
-        store
-            .create_visit(visit(diner.id, p.sam.id, 2), now())
-            .await
-            .unwrap();
-        store
-            .create_visit(visit(dorothy.id, p.sam.id, 1), now())
-            .await
-            .unwrap();
-        store
-            .create_visit(visit(dorothy.id, p.priya.id, 1), now())
-            .await
-            .unwrap();
+        // Scheduled out of order: the route puts the nine o'clock stop first.
+        for (customer, hour) in [(diner.id, 11), (dorothy.id, 9), (bakery.id, 8)] {
+            let start = NaiveTime::from_hms_opt(hour, 0, 0);
+            service::visits::add_one_off(&state, &p.office, customer, today(), start, None)
+                .await
+                .unwrap();
+        }
 
         let office = service::today::today(&state, &p.office).await;
         assert_eq!(office.unwrap_err().status(), 403, "technicians only");

@@ -5,7 +5,7 @@ mod detail;
 
 pub use detail::detail;
 
-use crate::access::{require_role, OFFICE_ROLES};
+use crate::access::office;
 use crate::error::{ServiceError, ServiceResult};
 use crate::state::AppState;
 use domain::{Customer, CustomerDraft, CustomerSummary, UserSummary};
@@ -40,7 +40,7 @@ pub async fn save(
     draft: CustomerDraft,
     expected_version: Option<i64>,
 ) -> ServiceResult<Customer> {
-    let me = require_role(Some(user.clone()), OFFICE_ROLES)?;
+    let me = office(user)?;
     let draft = draft.validate().map_err(ServiceError::Invalid)?;
     let now = state.clock.now();
     Ok(match id {
@@ -90,7 +90,7 @@ pub async fn settle_conflict(
     conflict_id: Uuid,
     keep: Keep,
 ) -> ServiceResult<()> {
-    let me = require_role(Some(user.clone()), OFFICE_ROLES)?;
+    let me = office(user)?;
     let take_phone = keep == Keep::Phone;
     state
         .store
@@ -114,7 +114,7 @@ pub async fn assign_technicians(
     assigned: Option<Uuid>,
     backup: Option<Uuid>,
 ) -> ServiceResult<()> {
-    let me = require_role(Some(user.clone()), OFFICE_ROLES)?;
+    let me = office(user)?;
     for id in [assigned, backup].into_iter().flatten() {
         if !state.is_active_technician(id).await? {
             return Err(ServiceError::invalid("Choose one of the technicians."));

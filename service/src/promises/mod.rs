@@ -6,7 +6,7 @@ mod ledger;
 
 pub use ledger::{customer_ledger, ledger, overdue_count};
 
-use crate::access::{require_customer_access, require_role, OFFICE_ROLES};
+use crate::access::{admin, office, require_customer_access};
 use crate::error::{ServiceError, ServiceResult};
 use crate::parse::parse_time;
 use crate::state::AppState;
@@ -43,7 +43,7 @@ pub async fn set_callback_cutoff(
     user: &UserSummary,
     cutoff: NaiveTime,
 ) -> ServiceResult<()> {
-    require_role(Some(user.clone()), &[Role::Admin])?;
+    admin(user)?;
     let value = cutoff.format("%H:%M").to_string();
     state.store.set_setting(CUTOFF_KEY, &value).await?;
     Ok(())
@@ -173,7 +173,7 @@ pub async fn log_call(
     summary: &str,
     callback: bool,
 ) -> ServiceResult<store::Call> {
-    let user = require_role(Some(user.clone()), OFFICE_ROLES)?;
+    let user = office(user)?;
     let customer = state.customer(customer_id).await?;
     let summary = summary.trim();
     if summary.is_empty() || summary.chars().count() > MAX_CALL_SUMMARY {
