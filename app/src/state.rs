@@ -6,8 +6,8 @@ use crate::error::AppError;
 use domain::{Role, UserSummary};
 use leptos::prelude::*;
 pub use service::{
-    parse_date, parse_id, parse_time, require_customer_access, AppState, Clock, CurrentUser,
-    ServiceError, OFFICE_ROLES,
+    parse_date, parse_id, parse_optional_id, parse_time, require_customer_access, AppState, Clock,
+    CurrentUser, ServiceError, OFFICE_ROLES,
 };
 
 pub fn app_state() -> Result<AppState, AppError> {
@@ -25,6 +25,12 @@ pub fn current_user() -> Option<UserSummary> {
 
 pub fn require_user() -> Result<UserSummary, AppError> {
     Ok(service::signed_in(current_user())?)
+}
+
+/// What every adapter starts with: the state, and the signed-in user (or `Unauthorized`). What
+/// the user may do is the service's to decide.
+pub fn signed_in() -> Result<(AppState, UserSummary), AppError> {
+    Ok((app_state()?, require_user()?))
 }
 
 /// The signed-in user if they hold one of these roles, else `Forbidden`.

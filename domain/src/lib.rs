@@ -17,6 +17,7 @@ pub mod promise;
 pub mod sync;
 pub mod text;
 pub mod user;
+pub mod views;
 pub mod visit;
 
 pub use customer::{Customer, CustomerDraft, CustomerSummary, FieldConflict};

@@ -27,6 +27,21 @@ pub fn require_role(user: Option<UserSummary>, roles: &[Role]) -> ServiceResult<
     }
 }
 
+/// The user if they run the business (office or admin), else `Forbidden`.
+pub fn office(user: &UserSummary) -> ServiceResult<UserSummary> {
+    require_role(Some(user.clone()), OFFICE_ROLES)
+}
+
+/// The user if they are the admin, else `Forbidden`.
+pub fn admin(user: &UserSummary) -> ServiceResult<UserSummary> {
+    require_role(Some(user.clone()), &[Role::Admin])
+}
+
+/// The user if they are a technician (their own day, their own calendar), else `Forbidden`.
+pub fn technician(user: &UserSummary) -> ServiceResult<UserSummary> {
+    require_role(Some(user.clone()), &[Role::Technician])
+}
+
 /// Refuses a technician who does not serve this customer; office and admin see everyone. A
 /// technician serves the customers they are assigned to or back up, or have a visit with in
 /// their window (`domain::sync::window`).

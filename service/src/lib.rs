@@ -7,18 +7,25 @@
 #![forbid(unsafe_code)]
 
 pub mod access;
+pub mod api_tokens;
 pub mod auth;
 pub mod board;
+pub mod calendar;
 mod clock;
 pub mod continuity;
+pub mod customers;
+pub mod devices;
 pub mod error;
 pub mod parse;
+pub mod plans;
 pub mod priorities;
+pub mod promises;
 pub mod state;
+pub mod today;
 pub mod visits;
 
 pub use access::{require_customer_access, require_role, signed_in, CurrentUser, OFFICE_ROLES};
 pub use clock::Clock;
 pub use error::{ServiceError, ServiceResult};
-pub use parse::{parse_date, parse_id, parse_time};
+pub use parse::{parse_date, parse_id, parse_optional_id, parse_time};
 pub use state::AppState;

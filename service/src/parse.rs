@@ -11,6 +11,15 @@ pub fn parse_id(raw: &str, what: &str) -> ServiceResult<Uuid> {
         .map_err(|_| ServiceError::invalid(format!("{raw:?} is not a valid {what} id.")))
 }
 
+/// An optional id from a form: empty means none (no technician, a new record).
+pub fn parse_optional_id(raw: &str, what: &str) -> ServiceResult<Option<Uuid>> {
+    if raw.trim().is_empty() {
+        Ok(None)
+    } else {
+        parse_id(raw, what).map(Some)
+    }
+}
+
 /// A date from a form or URL ("2026-03-10").
 pub fn parse_date(raw: &str, what: &str) -> ServiceResult<NaiveDate> {
     let date: NaiveDate = raw.trim().parse().map_err(|_| {
@@ -47,6 +56,8 @@ mod tests {
     #[test]
     fn form_values_are_read_or_refused_with_what_to_type() {
         assert!(parse_id(" 0190e7a4-0000-7000-8000-000000000001 ", "visit").is_ok());
+        assert_eq!(parse_optional_id("  ", "technician").unwrap(), None);
+        assert!(parse_optional_id("x", "technician").is_err());
         assert_eq!(
             parse_id("x", "visit").unwrap_err().to_string(),
             "\"x\" is not a valid visit id."

@@ -1,7 +1,6 @@
 //! What every rule runs with: the store, the clock, the organisation's time zone.
 
 use crate::error::{ServiceError, ServiceResult};
-use crate::parse::parse_id;
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use domain::Role;
 use std::collections::HashMap;
@@ -54,19 +53,6 @@ impl AppState {
             .into_iter()
             .map(|u| (u.id, u.name))
             .collect())
-    }
-
-    /// An active technician chosen in a form: empty means nobody; anyone else is refused.
-    pub async fn technician(&self, raw: &str) -> ServiceResult<Option<Uuid>> {
-        if raw.trim().is_empty() {
-            return Ok(None);
-        }
-        let id = parse_id(raw, "technician")?;
-        if self.is_active_technician(id).await? {
-            Ok(Some(id))
-        } else {
-            Err(ServiceError::invalid("Choose one of the technicians."))
-        }
     }
 
     /// Active ones only: someone who has left can no longer be sent anywhere.

@@ -1,31 +1,13 @@
 //! The priority rules, called as every adapter calls them, on every backend this run covers.
 
-use chrono::{TimeZone, Utc};
-use domain::{new_id, CustomerDraft, PriorityDraft, Role, UserSummary};
+mod common;
+
+use chrono::Utc;
+use common::{state, user};
+use domain::{new_id, CustomerDraft, PriorityDraft, Role};
 use service::priorities::{self, PriorityPatch};
-use service::{AppState, Clock, ServiceError};
+use service::ServiceError;
 use testdb::TestDb;
-use store::{DynStore, NewUser};
-
-async fn state(db: &TestDb) -> AppState {
-    AppState {
-        store: store::connect(&db.url).await.unwrap(),
-        clock: Clock::fixed(Utc.with_ymd_and_hms(2026, 3, 10, 12, 0, 0).unwrap()),
-        time_zone: chrono_tz::UTC,
-        secure_cookies: false,
-        trusted_proxy: false,
-    }
-}
-
-async fn user(store: &DynStore, email: &str, role: Role) -> UserSummary {
-    let new = NewUser {
-        email: email.into(),
-        name: email.split('@').next().unwrap().into(),
-        role,
-        password_hash: "x".into(),
-    };
-    store.create_user(new, Utc::now()).await.unwrap()
-}
 
 fn draft(text: &str) -> PriorityDraft {
     PriorityDraft {

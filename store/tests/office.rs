@@ -1,22 +1,21 @@
 mod common;
 
 // Office features of the store: plans that generate visits, the day board's moves, continuity
-// breaks, the promise ledger and the call log, the audit trail, and the demo's at-risk story.
+// breaks, the promise ledger and the call log, and the audit trail (the demo's at-risk story is
+// told through the service layer, in `service/tests/continuity.rs`).
 // Written against `DynStore` only, so the PostgreSQL store can run the same tests; each test
 // gets its own temporary SQLite file.
 
 use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, TimeZone, Utc, Weekday};
 use common::{at, customer, stores, user};
-use domain::continuity::{
-    rank_at_risk, AtRisk, BreakReason, Continuity, PastVisit, RiskInputs, CONTINUITY_WINDOW,
-};
+use domain::continuity::BreakReason;
 use domain::plan::{local_to_utc, Frequency, ServicePlan};
 use domain::sync::{AdvanceVisit, Change, Decoded, Mutation, Outcome, PullResponse};
 use domain::{new_id, PromiseOrigin, PromiseStatus, Role, UserSummary, Visit, VisitStatus};
-use std::collections::{BTreeSet, HashMap};
+use std::collections::HashMap;
 use store::{
-    CustomerFilter, DynStore, Generated, NewBreak, NewPromise, NewVisit, PromiseFilter, PullScope,
-    StoreError, VisitMove,
+    DynStore, Generated, NewBreak, NewPromise, NewVisit, PromiseFilter, PullScope, StoreError,
+    VisitMove,
 };
 use uuid::Uuid;
 
@@ -1001,111 +1000,6 @@ async fn a_call_asking_for_a_callback_logs_the_call_and_its_promise_together() {
         assert!(customer_history
             .iter()
             .any(|e| e.entity == "call" && e.entity_id == call.id && e.action == "logged"));
-    }
-}
-
-// ---------------------------------------------------------------------------------------------
-// The demo's story
-// ---------------------------------------------------------------------------------------------
-
-/// The at-risk list as the office page builds it: continuity over the last visits, breaks and
-/// skips in the last 90 days, and open promises past their deadline.
-async fn at_risk(store: &DynStore, today: NaiveDate, now: DateTime<Utc>) -> Vec<AtRisk> {
-    let recent = today - Duration::days(90);
-    let mut past: HashMap<Uuid, Vec<PastVisit>> = HashMap::new();
-    for (customer_id, visit) in store
-        .past_visits(today - Duration::days(365), today)
-        .await
-        .unwrap()
-    {
-        past.entry(customer_id).or_default().push(visit);
-    }
-    let breaks: HashMap<Uuid, i64> = store
-        .break_counts(now - Duration::days(90))
-        .await
-        .unwrap()
-        .into_iter()
-        .collect();
-    let open = PromiseFilter {
-        status: Some(PromiseStatus::Open),
-        due_by: Some(today),
-        ..Default::default()
-    };
-    let mut overdue: HashMap<Uuid, u32> = HashMap::new();
-    for p in store.promises(&open).await.unwrap() {
-        // The demo has no time zone of its own: UTC is local.
-        if p.is_overdue(now.naive_utc()) {
-            *overdue.entry(p.customer_id).or_default() += 1;
-        }
-    }
-    let all = CustomerFilter {
-        limit: 1000,
-        ..Default::default()
-    };
-    let mut inputs = vec![];
-    for summary in store.list_customers(&all).await.unwrap() {
-        let customer = store.get_customer(summary.id).await.unwrap().unwrap();
-        let visits = past.remove(&customer.id).unwrap_or_default();
-        inputs.push(RiskInputs {
-            customer_id: customer.id,
-            customer_name: customer.name,
-            continuity: Continuity::of(&visits, customer.assigned_technician_id, CONTINUITY_WINDOW),
-            breaks: breaks.get(&customer.id).copied().unwrap_or(0) as u32,
-            overdue_promises: overdue.get(&customer.id).copied().unwrap_or(0),
-            skipped: visits
-                .iter()
-                .filter(|v| v.status == VisitStatus::Skipped && v.day >= recent)
-                .count() as u32,
-        });
-    }
-    rank_at_risk(inputs)
-}
-
-#[tokio::test]
-async fn the_demo_puts_dorothy_at_the_top_of_the_at_risk_list() {
-    for t in stores().await {
-        eprintln!("backend: {}", t.db.backend);
-        let today = d(2026, 3, 10);
-        let now = at(10);
-        demo::seed(t.store.as_ref(), today, now).await.unwrap();
-
-        let ranked = at_risk(&t.store, today, now).await;
-        assert!(ranked.len() > 1, "{ranked:?}");
-        let top = &ranked[0];
-        assert_eq!(top.customer_name, demo::DOROTHY, "{ranked:#?}");
-        assert!(top.score > ranked[1].score, "Dorothy is clearly first");
-        assert_eq!(top.continuity.completed, 10);
-        assert_eq!(top.continuity.technicians, 4);
-        assert_eq!(top.continuity.by_assigned, 5);
-        assert_eq!(
-            top.reasons[..2],
-            ["4 technicians in the last 10 visits", "1 continuity break"]
-        );
-
-        // Some promises are overdue right now: open and due before today.
-        let overdue = t
-            .store
-            .promises(&PromiseFilter {
-                status: Some(PromiseStatus::Open),
-                due_by: Some(today - Duration::days(1)),
-                ..Default::default()
-            })
-            .await
-            .unwrap();
-        assert!(!overdue.is_empty());
-        assert!(overdue
-            .iter()
-            .all(|p| p.status == PromiseStatus::Open && p.due_on < today));
-        let overdue_customers: BTreeSet<Uuid> = overdue.iter().map(|p| p.customer_id).collect();
-        assert!(ranked
-            .iter()
-            .any(|r| overdue_customers.contains(&r.customer_id)
-                && r.reasons.iter().any(|x| x.contains("overdue promise"))));
-
-        // Exactly one continuity break for Dorothy: Sam's vacation next week.
-        let breaks = t.store.continuity_breaks(top.customer_id).await.unwrap();
-        assert_eq!(breaks.len(), 1, "{breaks:?}");
-        assert_eq!(breaks[0].reason, BreakReason::Vacation);
     }
 }
 
