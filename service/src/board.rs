@@ -88,11 +88,7 @@ pub async fn check_move(
     date: NaiveDate,
 ) -> ServiceResult<MoveCheck> {
     office(user)?;
-    if let Some(id) = technician {
-        if !state.is_active_technician(id).await? {
-            return Err(ServiceError::invalid("Choose one of the technicians."));
-        }
-    }
+    state.require_technicians(technician).await?;
     let visit = state
         .store
         .get_visit(visit_id)

@@ -68,11 +68,7 @@ pub async fn save(state: &AppState, user: &UserSummary, input: PlanInput) -> Ser
     if input.ends_on.is_some_and(|e| e < input.starts_on) {
         return Err(ServiceError::invalid("The plan must end after it starts."));
     }
-    if let Some(id) = input.technician {
-        if !state.is_active_technician(id).await? {
-            return Err(ServiceError::invalid("Choose one of the technicians."));
-        }
-    }
+    state.require_technicians(input.technician).await?;
     let plan = ServicePlan {
         id: input.plan_id.unwrap_or_else(domain::new_id),
         customer_id: input.customer_id,

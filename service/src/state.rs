@@ -55,6 +55,19 @@ impl AppState {
             .collect())
     }
 
+    /// Refuses anyone named who is not an active technician (forms and API bodies alike).
+    pub async fn require_technicians(
+        &self,
+        ids: impl IntoIterator<Item = Uuid>,
+    ) -> ServiceResult<()> {
+        for id in ids {
+            if !self.is_active_technician(id).await? {
+                return Err(ServiceError::invalid("Choose one of the technicians."));
+            }
+        }
+        Ok(())
+    }
+
     /// Active ones only: someone who has left can no longer be sent anywhere.
     pub async fn is_active_technician(&self, id: Uuid) -> ServiceResult<bool> {
         let active = self.store.list_users(Some(Role::Technician)).await?;

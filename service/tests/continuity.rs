@@ -6,8 +6,8 @@ use common::*;
 use domain::continuity::BreakReason;
 use domain::{PromiseStatus, Role};
 use std::collections::BTreeSet;
-use testdb::TestDb;
 use store::PromiseFilter;
+use testdb::TestDb;
 use uuid::Uuid;
 
 #[tokio::test]

@@ -4,7 +4,7 @@
 
 use super::columns::{Column, Field};
 use super::row::{Action, Change, Existing, Known, Row, RowPlan};
-use crate::{Customer, CustomerDraft, PriorityDraft, Role, UserSummary};
+use crate::{CustomerDraft, PriorityDraft, Role, UserSummary};
 use std::collections::{HashMap, HashSet};
 use uuid::Uuid;
 

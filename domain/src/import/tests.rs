@@ -354,15 +354,15 @@ fn a_rejected_line_claims_nothing_and_changes_after_the_preview_are_found() {
     assert!(changed_since(&plans, &customers, 7).is_empty());
     dorothy.latest_version = 8;
     assert_eq!(changed_since(&plans, &[dorothy], 7), ["Dorothy's Gifts"]);
+}
 
-    /// Every customer field is a column, by its own name: a field added to the customer is
-    /// imported and exported without a second list to remember.
-    #[test]
-    fn every_customer_field_is_a_column_by_its_name() {
-        for field in crate::customer::DRAFT_FIELDS {
-            let column = Field::from_key(field.name)
-                .unwrap_or_else(|| panic!("no import column for the customer field {}", field.name));
-            assert_eq!(column.draft_field(), Some(field));
-        }
+/// Every customer field is a column, by its own name: a field added to the customer is
+/// imported and exported without a second list to remember.
+#[test]
+fn every_customer_field_is_a_column_by_its_name() {
+    for field in crate::customer::DRAFT_FIELDS {
+        let column = Field::from_key(field.name)
+            .unwrap_or_else(|| panic!("no import column for the customer field {}", field.name));
+        assert_eq!(column.draft_field(), Some(field));
     }
 }

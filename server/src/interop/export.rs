@@ -58,20 +58,22 @@ pub async fn file(
                 let c = &k.customer;
                 let draft = CustomerDraft::of(c);
                 // Each cell by its column's name, so the columns cannot slip against the header.
-                sheet.row(Field::ALL.map(|field| match field {
-                    Field::Id => c.id.to_string(),
-                    Field::Technician => email(c.assigned_technician_id),
-                    Field::BackupTechnician => email(c.backup_technician_id),
-                    Field::Priorities => k
-                        .priorities
-                        .iter()
-                        .map(|p| p.split_whitespace().collect::<Vec<_>>().join(" "))
-                        .collect::<Vec<_>>()
-                        .join("\n"),
-                    _ => field
-                        .draft_field()
-                        .map(|f| f.of(&draft).to_string())
-                        .unwrap_or_default(),
+                sheet.row(Field::ALL.map(|field| {
+                    match field {
+                        Field::Id => c.id.to_string(),
+                        Field::Technician => email(c.assigned_technician_id),
+                        Field::BackupTechnician => email(c.backup_technician_id),
+                        Field::Priorities => k
+                            .priorities
+                            .iter()
+                            .map(|p| p.split_whitespace().collect::<Vec<_>>().join(" "))
+                            .collect::<Vec<_>>()
+                            .join("\n"),
+                        _ => field
+                            .draft_field()
+                            .map(|f| f.of(&draft).to_string())
+                            .unwrap_or_default(),
+                    }
                 }));
             }
         }

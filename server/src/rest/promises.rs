@@ -9,10 +9,10 @@ use axum::extract::State;
 use axum::http::Method;
 use axum::Json;
 use chrono::{NaiveDate, NaiveTime};
-use domain::promise::validate_text;
-use domain::{new_id, Promise, PromiseOrigin, PromiseStatus};
+use domain::{Promise, PromiseStatus};
 use serde::Deserialize;
-use store::{NewPromise, PromiseFilter};
+use service::promises::{self, Outcome, PromiseInput};
+use store::PromiseFilter;
 use uuid::Uuid;
 
 pub fn routes() -> Routes {
@@ -86,45 +86,14 @@ pub async fn create(
     Office(user): Office,
     ApiJson(new): ApiJson<NewPromiseBody>,
 ) -> Result<axum::response::Response, ApiError> {
-    let store = &state.app.store;
-    let text = validate_text(&new.text).map_err(ApiError::BadRequest)?;
-    if new.due_on < state.app.today() || !domain::plausible_date(new.due_on) {
-        return Err(ApiError::BadRequest(
-            "due_on must be today or a day to come (before 2200).".into(),
-        ));
-    }
-    if store.get_customer(new.customer_id).await?.is_none() {
-        return Err(ApiError::BadRequest(
-            "customer_id: there is no customer with that id.".into(),
-        ));
-    }
-    let owner_id = new.owner_id.unwrap_or(user.id);
-    if !store
-        .list_users(None)
-        .await?
-        .iter()
-        .any(|u| u.id == owner_id)
-    {
-        return Err(ApiError::BadRequest(
-            "owner_id: the owner must be someone who works here now.".into(),
-        ));
-    }
-    let promise = store
-        .create_promise(
-            NewPromise {
-                id: new_id(),
-                customer_id: new.customer_id,
-                owner_id,
-                text,
-                due_on: new.due_on,
-                due_time: new.due_time,
-                origin: PromiseOrigin::Office,
-                visit_id: None,
-                created_by: user.id,
-            },
-            state.app.clock.now(),
-        )
-        .await?;
+    let input = PromiseInput {
+        customer_id: new.customer_id,
+        text: new.text,
+        due_on: new.due_on,
+        due_time: new.due_time,
+        owner: new.owner_id,
+    };
+    let promise = promises::add(&state.app, &user, input).await?;
     Ok(created(format!("/api/v1/promises/{}", promise.id), promise))
 }
 
@@ -144,38 +113,14 @@ pub async fn close(
     Id(id, _): Id<Promise>,
     ApiJson(close): ApiJson<CloseBody>,
 ) -> Result<Json<Promise>, ApiError> {
-    let before = promise(&state, id).await?;
-    if before.status != PromiseStatus::Open {
-        return Err(ApiError::Conflict("This promise is already closed.".into()));
-    }
-    let reason = close
-        .reason
-        .map(|r| r.trim().to_string())
-        .filter(|r| !r.is_empty());
-    match (close.status, &reason) {
-        (PromiseStatus::Kept, _) => {}
-        (PromiseStatus::Dropped, Some(reason)) => {
-            domain::text::check_text("The reason", reason).map_err(ApiError::BadRequest)?
-        }
-        (PromiseStatus::Dropped, None) => {
-            return Err(ApiError::BadRequest(
-                "Say why the promise was dropped (reason).".into(),
-            ))
-        }
-        (PromiseStatus::Open, _) => {
+    let outcome = match close.status {
+        PromiseStatus::Kept => Outcome::Kept,
+        PromiseStatus::Dropped => Outcome::Dropped(close.reason.unwrap_or_default()),
+        PromiseStatus::Open => {
             return Err(ApiError::BadRequest(
                 "status must be kept or dropped.".into(),
             ))
         }
-    }
-    let reason = (close.status == PromiseStatus::Dropped)
-        .then_some(reason)
-        .flatten();
-    Ok(Json(
-        state
-            .app
-            .store
-            .close_promise(id, close.status, reason, user.id, state.app.clock.now())
-            .await?,
-    ))
+    };
+    Ok(Json(promises::close(&state.app, &user, id, outcome).await?))
 }

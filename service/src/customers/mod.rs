@@ -115,11 +115,9 @@ pub async fn assign_technicians(
     backup: Option<Uuid>,
 ) -> ServiceResult<()> {
     let me = office(user)?;
-    for id in [assigned, backup].into_iter().flatten() {
-        if !state.is_active_technician(id).await? {
-            return Err(ServiceError::invalid("Choose one of the technicians."));
-        }
-    }
+    state
+        .require_technicians(assigned.into_iter().chain(backup))
+        .await?;
     if assigned.is_some() && assigned == backup {
         return Err(ServiceError::invalid(
             "The backup must be someone other than the assigned technician.",

@@ -68,7 +68,16 @@ pub async fn add(
     input: PromiseInput,
 ) -> ServiceResult<domain::Promise> {
     require_customer_access(state, user, input.customer_id).await?;
+    // The office reaches every id: say so plainly instead of failing on the foreign key.
+    if state.store.get_customer(input.customer_id).await?.is_none() {
+        return Err(ServiceError::invalid("There is no customer with that id."));
+    }
     let text = validate_text(&input.text).map_err(ServiceError::Invalid)?;
+    if !domain::plausible_date(input.due_on) {
+        return Err(ServiceError::invalid(
+            "The due date is out of range; give a day before the year 2200.",
+        ));
+    }
     if input.due_on < state.today() {
         return Err(ServiceError::invalid(
             "The due date is in the past; a promise needs a day still to come.",

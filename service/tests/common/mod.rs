@@ -5,8 +5,8 @@
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use domain::{new_id, Customer, CustomerDraft, Role, UserSummary};
 use service::{AppState, Clock};
-use testdb::TestDb;
 use store::{DynStore, NewUser};
+use testdb::TestDb;
 use uuid::Uuid;
 
 /// Noon on Tuesday 10 March 2026, UTC: the tests' "now".
