@@ -6,7 +6,7 @@ mod common;
 
 use chrono::Duration;
 use common::*;
-use domain::sync::{Change, CustomerField, Decoded, Mutation, Outcome};
+use domain::sync::{Change, CustomerField, Decoded, EditCustomer, Mutation, Outcome};
 use domain::{new_id, CustomerDraft, PriorityDraft};
 use service::customers::{self, Keep};
 use service::{priorities, ServiceError};
@@ -174,12 +174,12 @@ async fn a_phones_conflicting_edit_is_settled_by_the_office_either_way() {
             id: new_id(),
             seq: 1,
             made_at: now(),
-            change: Change::EditCustomer {
+            change: Change::EditCustomer(EditCustomer {
                 customer_id: dorothy.id,
                 field: CustomerField::Phone,
                 value: "555 0199".into(),
                 base_version: dorothy.version,
-            },
+            }),
         };
         let pushed = store
             .apply_push(device, &p.sam, &[Decoded::Readable(edit)], now(), today())

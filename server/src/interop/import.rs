@@ -17,7 +17,6 @@ use domain::import::{
     ImportResult, Known, Preview, Row, RowPlan,
 };
 use domain::{Role, UserSummary};
-use service::CurrentUser;
 
 /// Rows the preview lists (it counts them all): enough to check a file by eye.
 const ROWS_SHOWN: usize = 500;

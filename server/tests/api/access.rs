@@ -6,7 +6,7 @@
 use crate::helpers::*;
 use crate::sync::Device;
 use chrono::Utc;
-use domain::sync::{Change, CustomerField, Outcome};
+use domain::sync::{Change, CustomerField, EditCustomer, Outcome};
 use domain::{CustomerDraft, Role};
 use std::collections::BTreeSet;
 use store::{CustomerFilter, PromiseFilter};
@@ -362,12 +362,12 @@ async fn conflict_on(app: &TestApp, customer: uuid::Uuid) -> uuid::Uuid {
         .update_customer(customer, draft, None, None, Utc::now())
         .await
         .unwrap();
-    let stale = sam.mutation(Change::EditCustomer {
+    let stale = sam.mutation(Change::EditCustomer(EditCustomer {
         customer_id: customer,
         field: CustomerField::Phone,
         value: "(555) 010-0002".into(),
         base_version: before.version,
-    });
+    }));
     let outcome = sam.push(app, &[stale]).await;
     assert!(
         matches!(outcome[..], [Outcome::Conflict { .. }]),

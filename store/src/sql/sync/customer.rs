@@ -3,7 +3,7 @@
 use super::super::customers::{stamp_field, CUSTOMER_COLUMNS};
 use super::super::priorities::insert_priority;
 use super::visit::ID_TAKEN;
-use super::{q, rejected, serves, Apply, Audit, Backend, Ctx, Tx, NOT_YOURS};
+use super::{q, rejected, serves, Apply, Audit, Ctx, Tx, NOT_YOURS};
 use crate::{NewPriority, StoreResult};
 use async_trait::async_trait;
 use domain::sync::{
