@@ -97,3 +97,43 @@ pub fn endpoints() -> Vec<Endpoint> {
     all.extend(large_bodies().table);
     all
 }
+
+#[cfg(test)]
+mod tests {
+    use super::endpoints;
+    use crate::rest::{openapi::spec, takes_tokens};
+    use std::collections::BTreeSet;
+
+    /// The OpenAPI document and the route tables describe the same REST API: a route added
+    /// without documentation, or documentation of a route that is gone, fails here. (Exports
+    /// and the import are files, documented in the README rather than the document.)
+    #[test]
+    fn the_openapi_document_describes_every_rest_route_and_no_other() {
+        let served: BTreeSet<(String, String)> = endpoints()
+            .into_iter()
+            .filter(|e| {
+                takes_tokens(e.path) && !e.path.contains("/export/") && !e.path.contains("/import/")
+            })
+            .map(|e| (e.path.to_string(), e.method.as_str().to_lowercase()))
+            .collect();
+        let doc = spec();
+        let documented: BTreeSet<(String, String)> = doc["paths"]
+            .as_object()
+            .expect("the document has paths")
+            .iter()
+            .flat_map(|(path, ops)| {
+                let ops = ops.as_object().expect("each path has operations");
+                ops.keys()
+                    .filter(|k| *k != "parameters")
+                    .map(move |method| (path.clone(), method.clone()))
+            })
+            .collect();
+        let undocumented: Vec<_> = served.difference(&documented).collect();
+        let gone: Vec<_> = documented.difference(&served).collect();
+        assert!(
+            undocumented.is_empty(),
+            "routes missing from server/src/rest/openapi.rs: {undocumented:?}"
+        );
+        assert!(gone.is_empty(), "documented but not served: {gone:?}");
+    }
+}
