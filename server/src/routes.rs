@@ -128,7 +128,10 @@ mod tests {
                     .map(move |method| (path.clone(), method.clone()))
             })
             .collect();
-        assert!(served.len() >= 9, "the REST routes were not found: {served:?}");
+        assert!(
+            served.len() >= 9,
+            "the REST routes were not found: {served:?}"
+        );
         let undocumented: Vec<_> = served.difference(&documented).collect();
         let gone: Vec<_> = documented.difference(&served).collect();
         assert!(
