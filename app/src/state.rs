@@ -3,7 +3,7 @@
 //! Server only.
 
 use crate::error::AppError;
-use domain::{Role, UserSummary};
+use domain::UserSummary;
 use leptos::prelude::*;
 pub use service::{
     parse_date, parse_id, parse_optional_id, parse_time, require_customer_access, AppState, Clock,
@@ -31,11 +31,6 @@ pub fn require_user() -> Result<UserSummary, AppError> {
 /// the user may do is the service's to decide.
 pub fn signed_in() -> Result<(AppState, UserSummary), AppError> {
     Ok((app_state()?, require_user()?))
-}
-
-/// The signed-in user if they hold one of these roles, else `Forbidden`.
-pub fn require_role(roles: &[Role]) -> Result<UserSummary, AppError> {
-    Ok(service::require_role(current_user(), roles)?)
 }
 
 /// Sets the answer's HTTP status to the error's. Called where an error becomes an `AppError`

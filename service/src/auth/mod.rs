@@ -4,7 +4,7 @@
 
 mod throttle;
 
-pub use throttle::{client_key, WINDOW_MINUTES};
+pub use throttle::client_key;
 
 use crate::error::{ServiceError, ServiceResult};
 use crate::state::AppState;
